@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# page_alias_check: build, boot and test harness.  See README.
+#
+#   make run      build the kernel with the checker, boot it in QEMU and
+#                 show it catching a stale lazy vmap alias
+#   make check    every test suite; last line "N passed, N failed"
+#
+# Variables: KSRC=<kernel tree> (default: Debian's linux-source-6.12),
+#            PAC_CACHE=<dir> (default /var/tmp/pac), PAC_SUITES, PAC_INJECT.
+
+SHELL := /bin/bash
+export KSRC PAC_CACHE PAC_SUITES PAC_INJECT
+
+.PHONY: all run check tree kernel help
+all: help
+
+help:
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+
+tree:
+	@scripts/prepare-tree.sh >/dev/null
+
+kernel:
+	@scripts/build-kernel.sh $(or $(VARIANT),on) >/dev/null
+
+run:
+	@scripts/run-demo.sh
+
+check:
+	@scripts/check.sh

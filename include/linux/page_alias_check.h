@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * page_alias_check: find stale, not yet TLB-flushed kernel mappings of a page
+ * (left by lazy vunmap/vfree/vm_unmap_ram) before the page's cache attributes
+ * change.  See Documentation/dev-tools/page_alias_check.rst.
+ */
+#ifndef _LINUX_PAGE_ALIAS_CHECK_H
+#define _LINUX_PAGE_ALIAS_CHECK_H
+
+#include <linux/jump_label.h>
+#include <linux/pgtable.h>
+#include <linux/types.h>
+
+struct page;
+
+/**
+ * enum page_alias_check_policy - what a check does when it finds an alias
+ * @PAGE_ALIAS_CHECK_OFF: no check; behave as if the checker were not built
+ *	(callers purge all lazy aliases unconditionally, as upstream does).
+ * @PAGE_ALIAS_CHECK_PURGE: purge lazy aliases only when a page of the
+ *	request still has one; skip the purge when all pages are clean.
+ * @PAGE_ALIAS_CHECK_WARN: like @PAGE_ALIAS_CHECK_PURGE, and print a report
+ *	for every request that found an alias.
+ * @PAGE_ALIAS_CHECK_BUG: print the report, then BUG().
+ */
+enum page_alias_check_policy {
+	PAGE_ALIAS_CHECK_OFF,
+	PAGE_ALIAS_CHECK_PURGE,
+	PAGE_ALIAS_CHECK_WARN,
+	PAGE_ALIAS_CHECK_BUG,
+};
+
+/* A pfn_at() result that means "cannot tell": purge, do not report. */
+#define PAGE_ALIAS_CHECK_PFN_UNKNOWN	ULONG_MAX
+
+/**
+ * struct page_alias_check_req - a set of pages that must be alias-free
+ * @reason: what is about to happen to the pages, for reports
+ * @nr: number of pages
+ * @pfn_at: returns the pfn of page @idx, or PAGE_ALIAS_CHECK_PFN_UNKNOWN
+ * @describe: optional; writes the attribute change of page @pfn into @buf
+ * @data: caller's cookie for @pfn_at and @describe
+ */
+struct page_alias_check_req {
+	const char *reason;
+	unsigned long nr;
+	unsigned long (*pfn_at)(const struct page_alias_check_req *req,
+				unsigned long idx);
+	void (*describe)(const struct page_alias_check_req *req,
+			 unsigned long pfn, char *buf, size_t len);
+	void *data;
+};
+
+/*
+ * Per-call state of one page table walk that clears kernel PTEs, so that the
+ * index lock and the unmap stack are taken once per walk, not once per PTE.
+ */
+struct page_alias_check_batch {
+#ifdef CONFIG_PAGE_ALIAS_CHECK
+	unsigned long flags;
+	u32 stack;
+	bool locked;
+	bool stack_saved;
+#endif
+};
+
+#ifdef CONFIG_PAGE_ALIAS_CHECK
+
+DECLARE_STATIC_KEY_FALSE(page_alias_check_key);
+extern struct page_ext_operations page_alias_check_ops;
+
+void __page_alias_check_unmap(struct page_alias_check_batch *batch,
+			      unsigned long addr, unsigned long pfn,
+			      unsigned long nr_pages);
+void __page_alias_check_unmap_end(struct page_alias_check_batch *batch);
+unsigned long __page_alias_check_flush_begin(void);
+void __page_alias_check_flush_end(unsigned long start, unsigned long end,
+				  unsigned long seq);
+
+bool page_alias_check_active(void);
+int page_alias_check_pfn(unsigned long pfn);
+void page_alias_check_pages(const struct page_alias_check_req *req);
+void page_alias_check_range(struct page *page, unsigned long nr,
+			    const char *reason);
+
+static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *batch)
+{
+	if (static_branch_unlikely(&page_alias_check_key)) {
+		batch->locked = false;
+		batch->stack_saved = false;
+	}
+}
+
+/* A present kernel PTE mapping @addr was just cleared without a TLB flush. */
+static inline void page_alias_check_unmap_pte(struct page_alias_check_batch *batch,
+					      unsigned long addr, pte_t old)
+{
+	if (static_branch_unlikely(&page_alias_check_key) && pte_present(old))
+		__page_alias_check_unmap(batch, addr, pte_pfn(old), 1);
+}
+
+/* A huge leaf entry mapping [addr, addr + size) was just cleared. */
+static inline void page_alias_check_unmap_leaf(struct page_alias_check_batch *batch,
+					       unsigned long addr, unsigned long pfn,
+					       unsigned long size)
+{
+	if (static_branch_unlikely(&page_alias_check_key))
+		__page_alias_check_unmap(batch, addr, pfn, size >> PAGE_SHIFT);
+}
+
+static inline void page_alias_check_unmap_end(struct page_alias_check_batch *batch)
+{
+	if (static_branch_unlikely(&page_alias_check_key))
+		__page_alias_check_unmap_end(batch);
+}
+
+/*
+ * Architecture hooks around a kernel TLB flush that reaches every CPU: call
+ * _begin() before the flush is sent and _end() once it has completed on all
+ * CPUs.  Only then are the stale translations inside [start, end) that were
+ * recorded before _begin() known to be gone.
+ */
+static inline unsigned long page_alias_check_flush_begin(void)
+{
+	if (static_branch_unlikely(&page_alias_check_key))
+		return __page_alias_check_flush_begin();
+	return 0;
+}
+
+static inline void page_alias_check_flush_end(unsigned long start,
+					      unsigned long end,
+					      unsigned long seq)
+{
+	if (static_branch_unlikely(&page_alias_check_key))
+		__page_alias_check_flush_end(start, end, seq);
+}
+
+#else /* !CONFIG_PAGE_ALIAS_CHECK */
+
+static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *batch) { }
+static inline void page_alias_check_unmap_pte(struct page_alias_check_batch *batch,
+					      unsigned long addr, pte_t old) { }
+static inline void page_alias_check_unmap_leaf(struct page_alias_check_batch *batch,
+					       unsigned long addr, unsigned long pfn,
+					       unsigned long size) { }
+static inline void page_alias_check_unmap_end(struct page_alias_check_batch *batch) { }
+static inline unsigned long page_alias_check_flush_begin(void) { return 0; }
+static inline void page_alias_check_flush_end(unsigned long start,
+					      unsigned long end,
+					      unsigned long seq) { }
+static inline bool page_alias_check_active(void) { return false; }
+static inline int page_alias_check_pfn(unsigned long pfn) { return 0; }
+
+void vm_unmap_aliases(void);
+
+static inline void page_alias_check_pages(const struct page_alias_check_req *req)
+{
+	vm_unmap_aliases();
+}
+
+static inline void page_alias_check_range(struct page *page, unsigned long nr,
+					  const char *reason)
+{
+	vm_unmap_aliases();
+}
+
+#endif /* CONFIG_PAGE_ALIAS_CHECK */
+
+#endif /* _LINUX_PAGE_ALIAS_CHECK_H */

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alias_check: per-page record of lazily unmapped, not yet TLB-flushed
+ * kernel mappings, checked before a page's cache attributes change.
+ *
+ * vunmap(), vfree() and vm_unmap_ram() clear kernel PTEs but defer the TLB
+ * flush.  Until the flush, any CPU may still hold a cacheable translation of
+ * the page, and the page may already be freed and reused.  If its new owner
+ * makes it uncached or write-combining, that stale alias is an illegal cache
+ * attribute alias (see the 2007 thread "Interaction between Xen and XFS:
+ * stray RW mappings").  Nick Piggin proposed there to count, per page, the
+ * possibly unflushed mappings; this is that count.
+ *
+ * The checker does not trust the vmalloc bookkeeping it checks:
+ *
+ *  - When a walk clears a present kernel PTE (mm/vmalloc.c), the stale
+ *    virtual address, the pfn and the current flush sequence number are
+ *    recorded in an xarray indexed by virtual page number, and the page's
+ *    unflushed count in page_ext is raised.
+ *  - Every kernel TLB flush that reaches all CPUs takes a new sequence number
+ *    before it is sent (page_alias_check_flush_begin()) and, once it has
+ *    completed, drops the entries inside its range that were recorded before
+ *    it began (page_alias_check_flush_end()).
+ *
+ * So a page reads clean only after a flush that really covered its stale
+ * address and really started after the PTE was cleared.  A vmalloc bug that
+ * forgets to flush a range leaves the page dirty and is reported.
+ *
+ * Ordering.  The unmapper does: clear PTE (xchg, a full barrier on x86),
+ * read the sequence number S.  The flusher does: atomic increment of the
+ * sequence number to F (fully ordered), send the flush.  If S < F, the read
+ * of S came before the increment, so by the barriers on both sides the PTE
+ * clear is visible to every CPU before the flush is sent: the flush removes
+ * the translation and no CPU can load it again.  If S >= F the flush may
+ * have raced with the clear and the entry is kept.  Entries and counts are
+ * changed under the xarray lock, so the flush never misses an entry whose
+ * sequence is older than its own: an entry inserted after the flush walked
+ * the index stays (a false "dirty", never a false "clean").
+ *
+ * If an entry cannot be recorded (no memory, pfn does not fit, the address
+ * already has an unflushed entry), its range becomes "untracked": every check
+ * purges until a flush covering that range has completed.  Protection is
+ * never lost, only precision.
+ */
+
+#define pr_fmt(fmt) "page_alias_check: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/kstrtox.h>
+#include <linux/mm.h>
+#include <linux/page_alias_check.h>
+#include <linux/page_ext.h>
+#include <linux/ratelimit.h>
+#include <linux/seq_file.h>
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
+
+#include "page_alias_check.h"
+
+/*
+ * An index entry is an xarray value: pfn in the high bits, the low
+ * PAC_SEQ_BITS of the flush sequence number in the low bits.
+ */
+#define PAC_PFN_BITS	(BITS_PER_LONG - 1 - PAC_SEQ_BITS)
+
+/* Entries dropped per lock hold in a flush, so IRQs are not off for long. */
+#define PAC_FLUSH_BATCH	256
+
+struct page_alias_check_rec {
+	atomic_t unflushed;		/* lazy unmaps not yet flushed */
+	depot_stack_handle_t unmap;	/* last lazy unmap (if stacks on) */
+};
+
+DEFINE_STATIC_KEY_FALSE(page_alias_check_key);
+EXPORT_SYMBOL(page_alias_check_key);
+
+#if defined(CONFIG_PAGE_ALIAS_CHECK_DEFAULT_OFF)
+#define PAC_DEFAULT_POLICY	PAGE_ALIAS_CHECK_OFF
+#elif defined(CONFIG_PAGE_ALIAS_CHECK_DEFAULT_PURGE)
+#define PAC_DEFAULT_POLICY	PAGE_ALIAS_CHECK_PURGE
+#elif defined(CONFIG_PAGE_ALIAS_CHECK_DEFAULT_BUG)
+#define PAC_DEFAULT_POLICY	PAGE_ALIAS_CHECK_BUG
+#else
+#define PAC_DEFAULT_POLICY	PAGE_ALIAS_CHECK_WARN
+#endif
+
+int page_alias_check_policy = PAC_DEFAULT_POLICY;
+static bool pac_stacks __ro_after_init = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_STACKS);
+
+/* Requests larger than this purge once instead of walking every page. */
+unsigned long page_alias_check_walk_max = PAC_WALK_MAX_DEFAULT;
+
+struct pac_stats pac_stats;
+
+static DEFINE_XARRAY_FLAGS(pac_index, XA_FLAGS_LOCK_IRQ);
+static atomic_long_t pac_flush_seq;
+
+/* Range whose stale translations are not in the index; see pac_untrack(). */
+static struct {
+	unsigned long start, end, seq;
+	bool active;
+} pac_untracked;
+
+static const char *const pac_policy_names[] = {
+	[PAGE_ALIAS_CHECK_OFF]	 = "off",
+	[PAGE_ALIAS_CHECK_PURGE] = "purge",
+	[PAGE_ALIAS_CHECK_WARN]	 = "warn",
+	[PAGE_ALIAS_CHECK_BUG]	 = "bug",
+};
+
+/* Exact, lower-case policy name; one trailing newline is allowed. */
+int page_alias_check_parse_policy(const char *s)
+{
+	int i;
+
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(pac_policy_names); i++)
+		if (sysfs_streq(s, pac_policy_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *page_alias_check_policy_name(int policy)
+{
+	if (policy < 0 || policy >= ARRAY_SIZE(pac_policy_names))
+		return "?";
+	return pac_policy_names[policy];
+}
+
+static int __init early_page_alias_check_param(char *buf)
+{
+	int policy = page_alias_check_parse_policy(buf);
+
+	if (policy < 0) {
+		pr_warn("invalid page_alias_check=%s (expected off, purge, warn or bug), using %s\n",
+			buf ? buf : "", pac_policy_names[PAC_DEFAULT_POLICY]);
+		return 0;
+	}
+	page_alias_check_policy = policy;
+	return 0;
+}
+early_param("page_alias_check", early_page_alias_check_param);
+
+static int __init early_page_alias_check_stacks(char *buf)
+{
+	bool on;
+
+	if (!buf || kstrtobool(buf, &on)) {
+		pr_warn("invalid page_alias_check_stacks=%s (expected on or off), using %s\n",
+			buf ? buf : "", pac_stacks ? "on" : "off");
+		return 0;
+	}
+	pac_stacks = on;
+	return 0;
+}
+early_param("page_alias_check_stacks", early_page_alias_check_stacks);
+
+/* ---- page_ext client ---------------------------------------------------- */
+
+static bool __init need_page_alias_check(void)
+{
+	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
+		return false;
+	/* Called before page_ext lays out its entries: size is still ours. */
+	if (!pac_stacks)
+		page_alias_check_ops.size =
+			offsetof(struct page_alias_check_rec, unmap);
+	return true;
+}
+
+static void __init init_page_alias_check(void)
+{
+	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
+		return;
+	if (pac_stacks && stack_depot_init()) {
+		pr_warn("no stack depot, unmap stacks not recorded\n");
+		pac_stacks = false;
+	}
+	static_branch_enable(&page_alias_check_key);
+	pr_info("enabled, policy %s, %zu bytes per page%s\n",
+		pac_policy_names[page_alias_check_policy],
+		page_alias_check_ops.size, pac_stacks ? ", unmap stacks" : "");
+}
+
+struct page_ext_operations page_alias_check_ops = {
+	/* The stack handle is the second half; without stacks it is not used. */
+	.size = sizeof(struct page_alias_check_rec),
+	.need = need_page_alias_check,
+	.init = init_page_alias_check,
+	.need_shared_flags = false,
+};
+
+static struct page_alias_check_rec *pac_rec(struct page_ext *ext)
+{
+	return page_ext_data(ext, &page_alias_check_ops);
+}
+
+/*
+ * Run @fn on the record of @pfn.  Returns false when the pfn has no record
+ * (not RAM, or page_ext not there): such pages are never reported.
+ */
+static bool pac_with_rec(unsigned long pfn,
+			 void (*fn)(struct page_alias_check_rec *rec, void *arg),
+			 void *arg)
+{
+	struct page_ext *ext;
+
+	if (!pfn_valid(pfn))
+		return false;
+	ext = page_ext_get(pfn_to_page(pfn));
+	if (!ext)
+		return false;
+	fn(pac_rec(ext), arg);
+	page_ext_put(ext);
+	return true;
+}
+
+static void pac_rec_inc(struct page_alias_check_rec *rec, void *arg)
+{
+	atomic_inc(&rec->unflushed);
+	if (pac_stacks && arg)
+		WRITE_ONCE(rec->unmap, *(depot_stack_handle_t *)arg);
+}
+
+static void pac_rec_dec(struct page_alias_check_rec *rec, void *arg)
+{
+	/* Never below zero: a negative count would be our own bug. */
+	WARN_ON_ONCE(atomic_dec_if_positive(&rec->unflushed) < 0);
+}
+
+static void pac_rec_read(struct page_alias_check_rec *rec, void *arg)
+{
+	struct page_alias_check_rec *out = arg;
+
+	out->unflushed.counter = atomic_read(&rec->unflushed);
+	out->unmap = pac_stacks ? READ_ONCE(rec->unmap) : 0;
+}
+
+/* ---- sequence numbers ----------------------------------------------------- */
+
+/* True if an entry stamped @entry was recorded before flush @flush began. */
+bool pac_seq_before(unsigned long entry, unsigned long flush)
+{
+	unsigned long d = (flush - entry) & PAC_SEQ_MASK;
+
+	/*
+	 * Entries are stamped with the number of flushes begun so far, so an
+	 * entry is covered by every flush numbered above its stamp.  A stamp
+	 * more than half the sequence space behind reads as "newer" and keeps
+	 * the page dirty: wrong only towards safety.
+	 */
+	return d != 0 && d <= (PAC_SEQ_MASK >> 1) + 1;
+}
+
+unsigned long pac_entry_make(unsigned long pfn, unsigned long seq)
+{
+	return (pfn << PAC_SEQ_BITS) | (seq & PAC_SEQ_MASK);
+}
+
+static unsigned long pac_entry_pfn(void *entry)
+{
+	return xa_to_value(entry) >> PAC_SEQ_BITS;
+}
+
+static unsigned long pac_entry_seq(void *entry)
+{
+	return xa_to_value(entry) & PAC_SEQ_MASK;
+}
+
+/* Test hooks: read the sequence, or restart it at @seq (for wrap-around). */
+unsigned long pac_read_flush_seq(void)
+{
+	return atomic_long_read(&pac_flush_seq);
+}
+
+void pac_set_flush_seq(unsigned long seq)
+{
+	atomic_long_set(&pac_flush_seq, seq);
+}
+
+/* Test hook: a deliberately broken tracker that ignores flush ordering. */
+bool pac_test_ignore_seq;
+
+/* ---- recording lazy unmaps ------------------------------------------------ */
+
+/* Caller holds the index lock. */
+static void pac_untrack(unsigned long start, unsigned long end)
+{
+	unsigned long seq = atomic_long_read(&pac_flush_seq);
+
+	if (!pac_untracked.active) {
+		pac_untracked.start = start;
+		pac_untracked.end = end;
+		pac_untracked.active = true;
+	} else {
+		pac_untracked.start = min(pac_untracked.start, start);
+		pac_untracked.end = max(pac_untracked.end, end);
+	}
+	pac_untracked.seq = seq;
+	atomic_long_inc(&pac_stats.untracked);
+}
+
+static depot_stack_handle_t pac_save_stack(void)
+{
+	unsigned long entries[16];
+	unsigned int nr;
+
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 2);
+	return stack_depot_save(entries, nr, GFP_NOWAIT | __GFP_NOWARN);
+}
+
+static void pac_record_one(struct page_alias_check_batch *batch,
+			   unsigned long addr, unsigned long pfn)
+{
+	unsigned long seq, idx = addr >> PAGE_SHIFT;
+	depot_stack_handle_t stack = batch->stack;
+	void *old;
+
+	/*
+	 * The PTE clear before us is a full barrier on x86 (xchg); make it one
+	 * everywhere: the clear must be visible before we read the sequence.
+	 */
+	smp_mb();
+	seq = atomic_long_read(&pac_flush_seq);
+
+	if (pfn >> PAC_PFN_BITS) {
+		pac_untrack(addr, addr + PAGE_SIZE);
+		return;
+	}
+	old = __xa_cmpxchg(&pac_index, idx, NULL,
+			   xa_mk_value(pac_entry_make(pfn, seq)),
+			   GFP_NOWAIT | __GFP_NOWARN);
+	if (old) {
+		/*
+		 * No memory, or @addr still has an unflushed entry: it was
+		 * mapped again before its stale translation was flushed.
+		 */
+		if (!xa_is_err(old))
+			atomic_long_inc(&pac_stats.remapped_unflushed);
+		pac_untrack(addr, addr + PAGE_SIZE);
+		return;
+	}
+	if (pac_with_rec(pfn, pac_rec_inc, &stack)) {
+		atomic_long_inc(&pac_stats.lazy_unmaps);
+		atomic_long_inc(&pac_stats.pages_tracked);
+	} else {
+		/* Not RAM with page_ext (ioremap): nothing to protect. */
+		__xa_erase(&pac_index, idx);
+	}
+}
+
+void __page_alias_check_unmap(struct page_alias_check_batch *batch,
+			      unsigned long addr, unsigned long pfn,
+			      unsigned long nr_pages)
+{
+	unsigned long i;
+
+	if (!batch->locked) {
+		if (pac_stacks && !batch->stack_saved) {
+			batch->stack = pac_save_stack();
+			batch->stack_saved = true;
+		}
+		xa_lock_irqsave(&pac_index, batch->flags);
+		batch->locked = true;
+	}
+	for (i = 0; i < nr_pages; i++)
+		pac_record_one(batch, addr + i * PAGE_SIZE, pfn + i);
+}
+EXPORT_SYMBOL_GPL(__page_alias_check_unmap);
+
+void __page_alias_check_unmap_end(struct page_alias_check_batch *batch)
+{
+	if (batch->locked) {
+		xa_unlock_irqrestore(&pac_index, batch->flags);
+		batch->locked = false;
+	}
+}
+EXPORT_SYMBOL_GPL(__page_alias_check_unmap_end);
+
+/* ---- observing TLB flushes ------------------------------------------------ */
+
+unsigned long __page_alias_check_flush_begin(void)
+{
+	/* Fully ordered: before any CPU is asked to flush. */
+	return atomic_long_inc_return(&pac_flush_seq);
+}
+EXPORT_SYMBOL_GPL(__page_alias_check_flush_begin);
+
+void __page_alias_check_flush_end(unsigned long start, unsigned long end,
+				  unsigned long seq)
+{
+	XA_STATE(xas, &pac_index, start >> PAGE_SHIFT);
+	unsigned long last, flags, done = 0;
+	void *entry;
+
+	if (end <= start)
+		return;
+	last = (end - 1) >> PAGE_SHIFT;
+	atomic_long_inc(&pac_stats.flushes_seen);
+
+	xas_lock_irqsave(&xas, flags);
+	xas_for_each(&xas, entry, last) {
+		if (!pac_seq_before(pac_entry_seq(entry), seq) &&
+		    !(IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+		      READ_ONCE(pac_test_ignore_seq)))
+			continue;
+		xas_store(&xas, NULL);
+		pac_with_rec(pac_entry_pfn(entry), pac_rec_dec, NULL);
+		atomic_long_dec(&pac_stats.pages_tracked);
+		atomic_long_inc(&pac_stats.entries_flushed);
+		if (++done % PAC_FLUSH_BATCH == 0) {
+			xas_pause(&xas);
+			xas_unlock_irqrestore(&xas, flags);
+			cpu_relax();
+			xas_lock_irqsave(&xas, flags);
+		}
+	}
+	if (pac_untracked.active && start <= pac_untracked.start &&
+	    end >= pac_untracked.end && pac_seq_before(pac_untracked.seq, seq))
+		pac_untracked.active = false;
+	xas_unlock_irqrestore(&xas, flags);
+}
+EXPORT_SYMBOL_GPL(__page_alias_check_flush_end);
+
+/* ---- the check --------------------------------------------------------- */
+
+bool page_alias_check_active(void)
+{
+	return static_branch_unlikely(&page_alias_check_key) &&
+	       READ_ONCE(page_alias_check_policy) != PAGE_ALIAS_CHECK_OFF;
+}
+EXPORT_SYMBOL_GPL(page_alias_check_active);
+
+/**
+ * page_alias_check_pfn - number of possibly unflushed lazy mappings of a page
+ * @pfn: page frame number
+ *
+ * Return: how many lazy unmaps of @pfn have no completed TLB flush yet;
+ * 0 when the page is clean, not tracked or the checker is not enabled.
+ */
+int page_alias_check_pfn(unsigned long pfn)
+{
+	struct page_alias_check_rec rec = {};
+
+	if (!static_branch_unlikely(&page_alias_check_key))
+		return 0;
+	pac_with_rec(pfn, pac_rec_read, &rec);
+	return rec.unflushed.counter;
+}
+EXPORT_SYMBOL_GPL(page_alias_check_pfn);
+
+static bool pac_untracked_pending(void)
+{
+	return READ_ONCE(pac_untracked.active);
+}
+
+/* Purge everything vmalloc knows of; then make sure nothing is left. */
+static void pac_purge(void)
+{
+	atomic_long_inc(&pac_stats.purges_forced);
+	vm_unmap_aliases();
+}
+
+struct pac_scan {
+	unsigned long dirty, first_pfn, unknown;
+};
+
+static void pac_scan(const struct page_alias_check_req *req,
+		     struct pac_scan *scan)
+{
+	unsigned long i, pfn;
+
+	memset(scan, 0, sizeof(*scan));
+	for (i = 0; i < req->nr; i++) {
+		pfn = req->pfn_at(req, i);
+		if (pfn == PAGE_ALIAS_CHECK_PFN_UNKNOWN) {
+			scan->unknown++;
+			continue;
+		}
+		if (page_alias_check_pfn(pfn) > 0 && !scan->dirty++)
+			scan->first_pfn = pfn;
+	}
+}
+
+/**
+ * page_alias_check_pages - make sure no stale lazy alias of the pages remains
+ * @req: the pages and what is about to happen to them
+ *
+ * On return no CPU holds a TLB entry of a lazily unmapped kernel mapping of
+ * any page of @req.  What it costs depends on the policy: ``off`` purges all
+ * lazy aliases unconditionally (the historic behaviour); ``purge`` purges only
+ * if a page still has one; ``warn`` also reports; ``bug`` reports and BUG()s.
+ * May sleep.
+ */
+void page_alias_check_pages(const struct page_alias_check_req *req)
+{
+	int policy = READ_ONCE(page_alias_check_policy);
+	struct pac_scan scan;
+
+	if (!static_branch_unlikely(&page_alias_check_key) ||
+	    policy == PAGE_ALIAS_CHECK_OFF) {
+		vm_unmap_aliases();
+		return;
+	}
+	atomic_long_inc(&pac_stats.checks);
+	if (req->nr > READ_ONCE(page_alias_check_walk_max)) {
+		atomic_long_inc(&pac_stats.checks_large);
+		pac_purge();
+		pac_verify_after_purge(req);
+		return;
+	}
+
+	pac_scan(req, &scan);
+	if (!scan.dirty && !scan.unknown && !pac_untracked_pending()) {
+		atomic_long_inc(&pac_stats.checks_clean);
+		atomic_long_inc(&pac_stats.purges_skipped);
+		return;
+	}
+	if (scan.dirty) {
+		atomic_long_inc(&pac_stats.aliases_found);
+		atomic_long_add(scan.dirty, &pac_stats.alias_pages);
+		if (policy >= PAGE_ALIAS_CHECK_WARN)
+			pac_report_alias(req, scan.first_pfn, scan.dirty, policy);
+	}
+	pac_purge();
+	if (scan.dirty)
+		pac_verify_after_purge(req);
+}
+EXPORT_SYMBOL_GPL(page_alias_check_pages);
+
+/*
+ * vm_unmap_aliases() returned, so vmalloc believes every lazy alias is gone.
+ * Check it against what the flushes really covered: a page still dirty is a
+ * vmalloc bug (a range it forgot to flush).  Report it and flush everything.
+ */
+void pac_verify_after_purge(const struct page_alias_check_req *req)
+{
+	struct pac_scan scan;
+	unsigned long seq;
+
+	pac_scan(req, &scan);
+	if (!scan.dirty && !pac_untracked_pending())
+		return;
+	if (scan.dirty) {
+		atomic_long_inc(&pac_stats.purge_missed);
+		pac_report_purge_missed(req, scan.first_pfn, scan.dirty);
+	}
+	seq = page_alias_check_flush_begin();
+	flush_tlb_all();
+	page_alias_check_flush_end(0, ULONG_MAX, seq);
+}
+
+static unsigned long pac_range_pfn(const struct page_alias_check_req *req,
+				   unsigned long idx)
+{
+	return page_to_pfn((struct page *)req->data) + idx;
+}
+
+/**
+ * page_alias_check_range - make physically contiguous pages alias-free
+ * @page: first page
+ * @nr: number of pages
+ * @reason: what the caller is about to do with them, for reports
+ *
+ * For callers outside change_page_attr() that need pages without stale lazy
+ * kernel mappings (pagetable pinning, remapping with other attributes).
+ * Same policies as page_alias_check_pages().  May sleep.
+ */
+void page_alias_check_range(struct page *page, unsigned long nr,
+			    const char *reason)
+{
+	struct page_alias_check_req req = {
+		.reason = reason,
+		.nr = nr,
+		.pfn_at = pac_range_pfn,
+		.data = page,
+	};
+
+	page_alias_check_pages(&req);
+}
+EXPORT_SYMBOL_GPL(page_alias_check_range);
+
+/* ---- index queries for reports and debugfs ------------------------------- */
+
+/* Up to @max stale virtual addresses of @pfn; returns how many were found. */
+int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max)
+{
+	XA_STATE(xas, &pac_index, 0);
+	unsigned long flags;
+	void *entry;
+	int n = 0;
+
+	xas_lock_irqsave(&xas, flags);
+	xas_for_each(&xas, entry, ULONG_MAX) {
+		if (pac_entry_pfn(entry) != pfn)
+			continue;
+		addrs[n++] = xas.xa_index << PAGE_SHIFT;
+		if (n == max)
+			break;
+	}
+	xas_unlock_irqrestore(&xas, flags);
+	return n;
+}
+
+depot_stack_handle_t pac_unmap_stack(unsigned long pfn)
+{
+	struct page_alias_check_rec rec = {};
+
+	pac_with_rec(pfn, pac_rec_read, &rec);
+	return rec.unmap;
+}
+
+/* Print the index for debugfs "pages": one line per unflushed mapping. */
+void pac_show_index(struct seq_file *m)
+{
+	XA_STATE(xas, &pac_index, 0);
+	unsigned long flags;
+	void *entry;
+
+	seq_puts(m, "# vaddr pfn seq unflushed\n");
+	xas_lock_irqsave(&xas, flags);
+	xas_for_each(&xas, entry, ULONG_MAX) {
+		unsigned long pfn = pac_entry_pfn(entry);
+
+		seq_printf(m, "0x%lx 0x%lx %lu %d\n", xas.xa_index << PAGE_SHIFT,
+			   pfn, pac_entry_seq(entry), page_alias_check_pfn(pfn));
+	}
+	if (pac_untracked.active)
+		seq_printf(m, "# untracked 0x%lx-0x%lx seq %lu\n",
+			   pac_untracked.start, pac_untracked.end,
+			   pac_untracked.seq);
+	xas_unlock_irqrestore(&xas, flags);
+}

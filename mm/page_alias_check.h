@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internal interface of mm/page_alias_check*.c, shared with its KUnit test. */
+#ifndef _MM_PAGE_ALIAS_CHECK_H
+#define _MM_PAGE_ALIAS_CHECK_H
+
+#include <linux/page_alias_check.h>
+#include <linux/stackdepot.h>
+
+struct seq_file;
+
+/* Flush sequence bits kept in an index entry (the rest is the pfn). */
+#define PAC_SEQ_BITS	22
+#define PAC_SEQ_MASK	((1UL << PAC_SEQ_BITS) - 1)
+
+/*
+ * Default for page_alias_check_walk_max, in pages.  Checking one page costs
+ * a page_ext lookup and an atomic read; change_page_attr() itself does far
+ * more per page (lookup, PTE update, possibly a split), so walking never
+ * costs more than a small fraction of the CPA it guards.  One purge wins
+ * only when the request is so big that the walk alone outlasts a
+ * vm_unmap_aliases() with its kernel-wide TLB flush.  See the benchmark in
+ * tools/testing/selftests/page_alias/ for the measurement.
+ */
+#define PAC_WALK_MAX_DEFAULT	(1UL << 18)
+
+struct pac_stats {
+	atomic_long_t pages_tracked;	/* index entries now (unflushed maps) */
+	atomic_long_t lazy_unmaps;	/* entries ever recorded */
+	atomic_long_t flushes_seen;	/* kernel TLB flushes observed */
+	atomic_long_t entries_flushed;	/* entries dropped by a flush */
+	atomic_long_t untracked;	/* entries not recordable: purge instead */
+	atomic_long_t remapped_unflushed; /* address reused before its flush */
+	atomic_long_t checks;		/* requests checked (policy not off) */
+	atomic_long_t checks_clean;	/* ... with no alias */
+	atomic_long_t checks_large;	/* ... too big to walk: purged */
+	atomic_long_t aliases_found;	/* ... with at least one dirty page */
+	atomic_long_t alias_pages;	/* dirty pages in those requests */
+	atomic_long_t purges_forced;	/* vm_unmap_aliases() done by checks */
+	atomic_long_t purges_skipped;	/* vm_unmap_aliases() avoided */
+	atomic_long_t purge_missed;	/* page still dirty after a purge */
+	atomic_long_t reports;		/* reports, printed or rate-limited */
+	atomic_long_t reports_suppressed; /* ... not printed (rate limit) */
+};
+
+extern struct pac_stats pac_stats;
+extern int page_alias_check_policy;
+extern unsigned long page_alias_check_walk_max;
+
+int page_alias_check_parse_policy(const char *s);
+const char *page_alias_check_policy_name(int policy);
+
+bool pac_seq_before(unsigned long entry, unsigned long flush);
+unsigned long pac_entry_make(unsigned long pfn, unsigned long seq);
+unsigned long pac_read_flush_seq(void);
+void pac_set_flush_seq(unsigned long seq);
+extern bool pac_test_ignore_seq;
+void pac_verify_after_purge(const struct page_alias_check_req *req);
+int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
+depot_stack_handle_t pac_unmap_stack(unsigned long pfn);
+void pac_show_index(struct seq_file *m);
+
+/* mm/page_alias_check_report.c */
+void pac_report_alias(const struct page_alias_check_req *req,
+		      unsigned long pfn, unsigned long ndirty, int policy);
+void pac_report_purge_missed(const struct page_alias_check_req *req,
+			     unsigned long pfn, unsigned long ndirty);
+
+#endif /* _MM_PAGE_ALIAS_CHECK_H */

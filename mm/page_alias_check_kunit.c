@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for page_alias_check: the lazy unmap tracker and the
+ * change_page_attr() check.
+ *
+ * The tests use real vmap/vfree/vm_map_ram and real TLB flushes.  They
+ * expect a quiet system (they run at boot) because a purge by someone else
+ * between an unmap and the check cleans the page early.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/page_alias_check.h>
+#include <linux/set_memory.h>
+#include <linux/vmalloc.h>
+
+#include <asm/tlbflush.h>
+
+#include "internal.h"
+#include "page_alias_check.h"
+
+#define STAT(name) atomic_long_read(&pac_stats.name)
+
+struct pac_test_ctx {
+	int saved_policy;
+	unsigned long saved_walk_max;
+};
+
+static int pac_test_init(struct kunit *test)
+{
+	struct pac_test_ctx *ctx;
+
+	if (!static_branch_unlikely(&page_alias_check_key))
+		kunit_skip(test, "booted with page_alias_check=off");
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->saved_policy = page_alias_check_policy;
+	ctx->saved_walk_max = page_alias_check_walk_max;
+	test->priv = ctx;
+	page_alias_check_policy = PAGE_ALIAS_CHECK_PURGE;
+	return 0;
+}
+
+static void pac_test_exit(struct kunit *test)
+{
+	struct pac_test_ctx *ctx = test->priv;
+
+	if (!ctx)
+		return;
+	page_alias_check_policy = ctx->saved_policy;
+	page_alias_check_walk_max = ctx->saved_walk_max;
+	WRITE_ONCE(pac_test_ignore_seq, false);
+}
+
+/* Flush every stale kernel translation: all pages read clean after this. */
+static void pac_settle(void)
+{
+	vm_unmap_aliases();
+	flush_tlb_all();
+}
+
+static unsigned long pfn_of(struct page *page)
+{
+	return page_to_pfn(page);
+}
+
+static struct page *pac_alloc_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	return page;
+}
+
+/* vmap() the page, write through the mapping, vunmap() it lazily. */
+static void pac_lazy_alias(struct kunit *test, struct page *page)
+{
+	void *addr = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	memset(addr, 0x5a, PAGE_SIZE);
+	vunmap(addr);
+}
+
+static void vunmap_marks_dirty(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	long before;
+
+	pac_settle();
+	before = STAT(lazy_unmaps);
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	KUNIT_EXPECT_GE(test, STAT(lazy_unmaps) - before, 1);
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	__free_page(page);
+}
+
+static void vfree_marks_dirty(struct kunit *test)
+{
+	void *addr;
+	struct page *page;
+
+	pac_settle();
+	addr = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	page = vmalloc_to_page(addr);
+	get_page(page);		/* keep the pfn ours after vfree() */
+	memset(addr, 1, PAGE_SIZE);
+	vfree(addr);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	put_page(page);
+}
+
+static void vfree_atomic_marks_dirty(struct kunit *test)
+{
+	struct page *page;
+	void *addr;
+	int i, count = 0;
+
+	pac_settle();
+	addr = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	page = vmalloc_to_page(addr);
+	get_page(page);
+	vfree_atomic(addr);
+	/* vfree_atomic() defers to a work item: wait for it, 2 s at most. */
+	for (i = 0; i < 200 && !count; i++) {
+		count = page_alias_check_pfn(pfn_of(page));
+		if (!count)
+			msleep(10);
+	}
+	KUNIT_EXPECT_EQ(test, count, 1);
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	put_page(page);
+}
+
+/* Small vm_map_ram() goes through a vmap_block; vb_free() leaves it dirty. */
+static void vm_unmap_ram_block_marks_dirty(struct kunit *test)
+{
+	struct page *pages[4];
+	void *addr;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = pac_alloc_page(test);
+	pac_settle();
+	addr = vm_map_ram(pages, ARRAY_SIZE(pages), NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	memset(addr, 2, ARRAY_SIZE(pages) * PAGE_SIZE);
+	vm_unmap_ram(addr, ARRAY_SIZE(pages));
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[i])), 1);
+	vm_unmap_aliases();
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[i])), 0);
+		__free_page(pages[i]);
+	}
+}
+
+/* More than VMAP_MAX_ALLOC (64) pages: a vmap_area of its own. */
+#define PAC_LARGE_PAGES	65
+
+static void vm_unmap_ram_area_marks_dirty(struct kunit *test)
+{
+	struct page **pages;
+	void *addr;
+	int i, dirty = 0;
+
+	pages = kunit_kcalloc(test, PAC_LARGE_PAGES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < PAC_LARGE_PAGES; i++)
+		pages[i] = pac_alloc_page(test);
+	pac_settle();
+	addr = vm_map_ram(pages, PAC_LARGE_PAGES, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	vm_unmap_ram(addr, PAC_LARGE_PAGES);
+	for (i = 0; i < PAC_LARGE_PAGES; i++)
+		dirty += page_alias_check_pfn(pfn_of(pages[i]));
+	KUNIT_EXPECT_EQ(test, dirty, PAC_LARGE_PAGES);
+	vm_unmap_aliases();
+	for (i = 0, dirty = 0; i < PAC_LARGE_PAGES; i++) {
+		dirty += page_alias_check_pfn(pfn_of(pages[i]));
+		__free_page(pages[i]);
+	}
+	KUNIT_EXPECT_EQ(test, dirty, 0);
+}
+
+/* VM_FLUSH_RESET_PERMS areas are flushed at once: never dirty after vfree. */
+static void flush_reset_perms_reads_clean(struct kunit *test)
+{
+	struct page *page;
+	void *addr;
+
+	pac_settle();
+	addr = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	set_vm_flush_reset_perms(addr);
+	page = vmalloc_to_page(addr);
+	get_page(page);
+	vfree(addr);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	put_page(page);
+}
+
+static void counts_add_up(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+
+	pac_settle();
+	pac_lazy_alias(test, page);
+	pac_lazy_alias(test, page);
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 3);
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	__free_page(page);
+}
+
+/*
+ * Model vmalloc bugs: a flush that began before the PTE was cleared, and a
+ * flush of some other range (as when fully used vmap_blocks were skipped,
+ * fixed in 2023 by "mm/vmalloc: prevent stale TLBs in fully utilized
+ * blocks").  Neither may clean the page.
+ */
+static void missed_flush_keeps_dirty(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	unsigned long addr, seq;
+	void *p;
+
+	pac_settle();
+	p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	addr = (unsigned long)p;
+
+	seq = __page_alias_check_flush_begin();
+	vunmap(p);
+	__page_alias_check_flush_end(addr, addr + PAGE_SIZE, seq);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+
+	/* A real flush that does not cover the stale address. */
+	flush_tlb_kernel_range(PAGE_OFFSET, PAGE_OFFSET + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+
+	/* A real flush that covers it and began after the unmap. */
+	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	vm_unmap_aliases();
+	__free_page(page);
+}
+
+/*
+ * The same at the check: pages unmapped behind vmalloc's back (its
+ * bookkeeping never learns of them, so vm_unmap_aliases() flushes nothing)
+ * must be reported as "purge missed" and flushed by the checker itself.
+ */
+static void purge_missed_is_caught(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct vm_struct *area;
+	unsigned long addr;
+	long missed;
+
+	area = get_vm_area(PAGE_SIZE, VM_MAP);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	addr = (unsigned long)area->addr;
+	pac_settle();
+	KUNIT_ASSERT_EQ(test, vmap_pages_range_noflush(addr, addr + PAGE_SIZE,
+			PAGE_KERNEL, &page, PAGE_SHIFT), 0);
+	vunmap_range_noflush(addr, addr + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+
+	missed = STAT(purge_missed);
+	page_alias_check_range(page, 1, "kunit purge_missed");
+	KUNIT_EXPECT_EQ(test, STAT(purge_missed) - missed, 1);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	free_vm_area(area);
+	__free_page(page);
+}
+
+static void seq_compare(struct kunit *test)
+{
+	unsigned long half = (PAC_SEQ_MASK >> 1) + 1;
+
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(4, 5));
+	KUNIT_EXPECT_FALSE(test, pac_seq_before(5, 5));
+	KUNIT_EXPECT_FALSE(test, pac_seq_before(6, 5));
+	/* Across the wrap of the stored bits. */
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(PAC_SEQ_MASK, PAC_SEQ_MASK + 1));
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(PAC_SEQ_MASK - 1, PAC_SEQ_MASK + 3));
+	KUNIT_EXPECT_FALSE(test, pac_seq_before(2, PAC_SEQ_MASK + 3));
+	/* Up to half the space behind counts as older ... */
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(0, half));
+	/* ... beyond it reads as newer: the page stays dirty (safe). */
+	KUNIT_EXPECT_FALSE(test, pac_seq_before(0, half + 1));
+}
+
+static void seq_wrap_end_to_end(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	unsigned long seq;
+
+	pac_settle();	/* index empty: no entry can be misjudged */
+	seq = pac_read_flush_seq();
+	pac_set_flush_seq((seq | PAC_SEQ_MASK) - 1);
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	flush_tlb_all();
+	flush_tlb_all();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	/* The stored bits wrapped between the unmap and the flush. */
+	KUNIT_EXPECT_GT(test, pac_read_flush_seq() >> PAC_SEQ_BITS,
+			seq >> PAC_SEQ_BITS);
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	__free_page(page);
+}
+
+/* ---- concurrency: unmap vs. flush on two CPUs ---------------------------- */
+
+struct pac_race {
+	unsigned long addr;
+	bool stop;
+	unsigned long flushes;
+};
+
+/* Simulated flushes of the test address with a wide begin..end window. */
+static int pac_race_flusher(void *arg)
+{
+	struct pac_race *race = arg;
+	unsigned long seq;
+
+	while (!READ_ONCE(race->stop) && !kthread_should_stop()) {
+		seq = __page_alias_check_flush_begin();
+		udelay(20);
+		__page_alias_check_flush_end(race->addr, race->addr + PAGE_SIZE,
+					     seq);
+		race->flushes++;
+		/* A quiet gap, so a check can follow a flush with none begun. */
+		udelay(20);
+		cond_resched();
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * Map, unmap (lazily), then check, while another CPU runs flushes of the
+ * same address.  If no flush began after our unmap (the sequence did not
+ * move), the page must read dirty; after a real covering flush it must read
+ * clean.  Returns the number of violations seen in @ms milliseconds.
+ */
+static unsigned long pac_race_run(struct kunit *test, unsigned int ms)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_race race = {};
+	struct task_struct *flusher;
+	struct vm_struct *area;
+	unsigned long bad = 0, iters = 0, s0, s2, deadline;
+	int count;
+
+	area = get_vm_area(PAGE_SIZE, VM_MAP);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	race.addr = (unsigned long)area->addr;
+	flusher = kthread_create(pac_race_flusher, &race, "pac_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flusher));
+	kthread_bind(flusher, cpumask_last(cpu_online_mask));
+	wake_up_process(flusher);
+
+	deadline = jiffies + msecs_to_jiffies(ms);
+	while (time_before(jiffies, deadline)) {
+		if (vmap_pages_range_noflush(race.addr, race.addr + PAGE_SIZE,
+					     PAGE_KERNEL, &page, PAGE_SHIFT))
+			break;
+		s0 = pac_read_flush_seq();
+		vunmap_range_noflush(race.addr, race.addr + PAGE_SIZE);
+		/* Give a flush that began before the unmap time to end. */
+		udelay(10);
+		count = page_alias_check_pfn(pfn_of(page));
+		s2 = pac_read_flush_seq();
+		if ((count == 0 && s2 == s0) || count > 1)
+			bad++;
+		flush_tlb_kernel_range(race.addr, race.addr + PAGE_SIZE);
+		if (page_alias_check_pfn(pfn_of(page)) != 0)
+			bad++;
+		iters++;
+	}
+	WRITE_ONCE(race.stop, true);
+	kthread_stop(flusher);
+	kunit_info(test, "%lu iterations, %lu flushes, %lu violations\n",
+		   iters, race.flushes, bad);
+	KUNIT_EXPECT_GT(test, iters, 100UL);
+	KUNIT_EXPECT_GT(test, race.flushes, 10UL);
+	free_vm_area(area);
+	__free_page(page);
+	return bad;
+}
+
+static void concurrent_unmap_flush(struct kunit *test)
+{
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	pac_settle();
+	KUNIT_EXPECT_EQ(test, pac_race_run(test, 1000), 0UL);
+}
+
+/* The race test must be able to fail: break the tracker and watch it. */
+static void concurrent_catches_broken_ordering(struct kunit *test)
+{
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	pac_settle();
+	WRITE_ONCE(pac_test_ignore_seq, true);
+	KUNIT_EXPECT_GT(test, pac_race_run(test, 1000), 0UL);
+	WRITE_ONCE(pac_test_ignore_seq, false);
+	pac_settle();
+}
+
+/* ---- policy parsing -------------------------------------------------- */
+
+static void policy_parse(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("off"), PAGE_ALIAS_CHECK_OFF);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("purge"), PAGE_ALIAS_CHECK_PURGE);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("warn"), PAGE_ALIAS_CHECK_WARN);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("bug\n"), PAGE_ALIAS_CHECK_BUG);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy(""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("WARN"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("Purge"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("warnx"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("warn junk"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("wa"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("bug\n\n"), -EINVAL);
+}
+
+/* ---- the change_page_attr() check ------------------------------------- */
+
+/*
+ * The seed scenario: a page is vmapped, written, vunmapped lazily and freed;
+ * the allocator hands it straight back (per-cpu list, same CPU) to a TTM-like
+ * user that makes it write-combining.
+ */
+static struct page *pac_seed_page(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test), *again;
+
+	pac_settle();
+	pac_lazy_alias(test, page);
+	preempt_disable();
+	__free_page(page);
+	again = alloc_page(GFP_ATOMIC);
+	preempt_enable();
+	KUNIT_ASSERT_PTR_EQ(test, again, page);
+	KUNIT_ASSERT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	return page;
+}
+
+static void cpa_seed(struct kunit *test, int policy, bool expect_report)
+{
+	long reports, found, forced;
+	struct page *page = pac_seed_page(test);
+
+	page_alias_check_policy = policy;
+	reports = STAT(reports);
+	found = STAT(aliases_found);
+	forced = STAT(purges_forced);
+	KUNIT_ASSERT_EQ(test, set_pages_array_wc(&page, 1), 0);
+	KUNIT_EXPECT_EQ(test, STAT(reports) - reports, expect_report ? 1 : 0);
+	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 1);
+	KUNIT_EXPECT_EQ(test, STAT(purges_forced) - forced, 1);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	KUNIT_EXPECT_EQ(test, set_pages_array_wb(&page, 1), 0);
+	KUNIT_EXPECT_EQ(test, STAT(purges_forced) - forced, 1);
+	__free_page(page);
+}
+
+static void cpa_seed_warn_reports(struct kunit *test)
+{
+	cpa_seed(test, PAGE_ALIAS_CHECK_WARN, true);
+}
+
+static void cpa_seed_purge_silent(struct kunit *test)
+{
+	cpa_seed(test, PAGE_ALIAS_CHECK_PURGE, false);
+}
+
+/* Policy off: upstream behaviour, the alias is purged blindly, not seen. */
+static void cpa_seed_off_misses(struct kunit *test)
+{
+	struct page *page = pac_seed_page(test);
+	long checks = STAT(checks), found = STAT(aliases_found);
+
+	page_alias_check_policy = PAGE_ALIAS_CHECK_OFF;
+	KUNIT_ASSERT_EQ(test, set_pages_array_uc(&page, 1), 0);
+	KUNIT_EXPECT_EQ(test, STAT(checks) - checks, 0);
+	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 0);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	set_pages_array_wb(&page, 1);
+	__free_page(page);
+}
+
+/* Alias-free pages: no purge at all, however often attributes change. */
+static void cpa_clean_skips_purge(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	long forced, skipped, checks, found;
+	int i;
+
+	pac_settle();
+	forced = STAT(purges_forced);
+	skipped = STAT(purges_skipped);
+	checks = STAT(checks);
+	found = STAT(aliases_found);
+	for (i = 0; i < 10; i++) {
+		KUNIT_ASSERT_EQ(test, set_pages_array_wc(&page, 1), 0);
+		KUNIT_ASSERT_EQ(test, set_pages_array_wb(&page, 1), 0);
+	}
+	KUNIT_EXPECT_EQ(test, STAT(purges_forced) - forced, 0);
+	/* set_pages_array_wc() is two CPA calls (UC-, then WC). */
+	KUNIT_EXPECT_GE(test, STAT(purges_skipped) - skipped, 20);
+	KUNIT_EXPECT_EQ(test, STAT(purges_skipped) - skipped,
+			STAT(checks) - checks);
+	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 0);
+	__free_page(page);
+}
+
+/* set_memory_*() on a direct-map address and on a vmalloc address. */
+static void cpa_addresses_translated(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	unsigned long kaddr = (unsigned long)page_address(page);
+	void *vaddr;
+	long found;
+
+	pac_settle();
+	pac_lazy_alias(test, page);
+	found = STAT(aliases_found);
+	KUNIT_ASSERT_EQ(test, set_memory_uc(kaddr, 1), 0);
+	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 1);
+	set_memory_wb(kaddr, 1);
+
+	vaddr = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vaddr);
+	pac_lazy_alias(test, vmalloc_to_page(vaddr));
+	found = STAT(aliases_found);
+	KUNIT_ASSERT_EQ(test, set_memory_ro((unsigned long)vaddr, 1), 0);
+	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 1);
+	set_memory_rw((unsigned long)vaddr, 1);
+	vfree(vaddr);
+	__free_page(page);
+}
+
+static void cpa_large_request_purges_once(struct kunit *test)
+{
+	struct page *pages[4];
+	long large, forced;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = pac_alloc_page(test);
+	page_alias_check_walk_max = 2;
+	large = STAT(checks_large);
+	forced = STAT(purges_forced);
+	KUNIT_ASSERT_EQ(test, set_pages_array_uc(pages, ARRAY_SIZE(pages)), 0);
+	KUNIT_EXPECT_EQ(test, STAT(checks_large) - large, 1);
+	KUNIT_EXPECT_EQ(test, STAT(purges_forced) - forced, 1);
+	set_pages_array_wb(pages, ARRAY_SIZE(pages));
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		__free_page(pages[i]);
+}
+
+static struct kunit_case page_alias_check_test_cases[] = {
+	KUNIT_CASE(policy_parse),
+	KUNIT_CASE(seq_compare),
+	KUNIT_CASE(vunmap_marks_dirty),
+	KUNIT_CASE(vfree_marks_dirty),
+	KUNIT_CASE(vfree_atomic_marks_dirty),
+	KUNIT_CASE(vm_unmap_ram_block_marks_dirty),
+	KUNIT_CASE(vm_unmap_ram_area_marks_dirty),
+	KUNIT_CASE(flush_reset_perms_reads_clean),
+	KUNIT_CASE(counts_add_up),
+	KUNIT_CASE(missed_flush_keeps_dirty),
+	KUNIT_CASE(purge_missed_is_caught),
+	KUNIT_CASE(seq_wrap_end_to_end),
+	KUNIT_CASE_SLOW(concurrent_unmap_flush),
+	KUNIT_CASE_SLOW(concurrent_catches_broken_ordering),
+	KUNIT_CASE(cpa_seed_warn_reports),
+	KUNIT_CASE(cpa_seed_purge_silent),
+	KUNIT_CASE(cpa_seed_off_misses),
+	KUNIT_CASE(cpa_clean_skips_purge),
+	KUNIT_CASE(cpa_addresses_translated),
+	KUNIT_CASE(cpa_large_request_purges_once),
+	{}
+};
+
+static struct kunit_suite page_alias_check_test_suite = {
+	.name = "page_alias_check",
+	.init = pac_test_init,
+	.exit = pac_test_exit,
+	.test_cases = page_alias_check_test_cases,
+};
+kunit_test_suite(page_alias_check_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for page_alias_check");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alias_check reports and debugfs interface.
+ *
+ * A report names the page, the attribute change that was about to happen,
+ * how many unflushed lazy mappings the page has and at which stale virtual
+ * addresses, the stack of the caller and, when recorded, the stack of the
+ * last lazy unmap of the page.
+ */
+
+/* Reports are KASAN-style blocks: their lines carry no prefix. */
+#define pr_fmt(fmt) fmt
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#include "page_alias_check.h"
+
+#define PAC_REPORT_ADDRS	4
+
+/* At most 10 reports every 5 seconds; every one is counted in "reports". */
+static DEFINE_RATELIMIT_STATE(pac_report_rs, 5 * HZ, 10);
+
+static void pac_report_details(const struct page_alias_check_req *req,
+			       unsigned long pfn, unsigned long ndirty)
+{
+	unsigned long addrs[PAC_REPORT_ADDRS];
+	depot_stack_handle_t stack;
+	char change[96] = "";
+	int i, n;
+
+	if (req->describe)
+		req->describe(req, pfn, change, sizeof(change));
+	pr_err("%s%s%s: %lu of %lu pages have unflushed lazy aliases\n",
+	       req->reason ?: "attribute change", change[0] ? ": " : "",
+	       change, ndirty, req->nr);
+	n = pac_stale_addrs(pfn, addrs, ARRAY_SIZE(addrs));
+	for (i = 0; i < n; i++)
+		pr_err("stale mapping of pfn:%lx at 0x%lx, TLB flush pending\n",
+		       pfn, addrs[i]);
+	dump_stack();
+	stack = pac_unmap_stack(pfn);
+	if (stack) {
+		pr_err("last lazily unmapped by:\n");
+		stack_depot_print(stack);
+	}
+}
+
+static bool pac_report_allowed(int policy)
+{
+	atomic_long_inc(&pac_stats.reports);
+	/* A report that ends in BUG() is never suppressed. */
+	if (policy == PAGE_ALIAS_CHECK_BUG || __ratelimit(&pac_report_rs))
+		return true;
+	atomic_long_inc(&pac_stats.reports_suppressed);
+	return false;
+}
+
+void pac_report_alias(const struct page_alias_check_req *req,
+		      unsigned long pfn, unsigned long ndirty, int policy)
+{
+	if (!pac_report_allowed(policy))
+		return;
+	pr_err("==================================================================\n");
+	pr_err("BUG: page_alias_check: unflushed alias pfn:%lx unflushed:%d policy:%s\n",
+	       pfn, page_alias_check_pfn(pfn),
+	       page_alias_check_policy_name(policy));
+	pac_report_details(req, pfn, ndirty);
+	pr_err("==================================================================\n");
+	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+}
+
+void pac_report_purge_missed(const struct page_alias_check_req *req,
+			     unsigned long pfn, unsigned long ndirty)
+{
+	if (!pac_report_allowed(PAGE_ALIAS_CHECK_WARN))
+		return;
+	pr_err("==================================================================\n");
+	pr_err("BUG: page_alias_check: purge missed alias pfn:%lx unflushed:%d\n",
+	       pfn, page_alias_check_pfn(pfn));
+	pr_err("vm_unmap_aliases() returned but no TLB flush covered the stale mapping; flushing all\n");
+	pac_report_details(req, pfn, ndirty);
+	pr_err("==================================================================\n");
+}
+
+/* ---- debugfs ------------------------------------------------------------ */
+
+#define PAC_STAT(name) { #name, &pac_stats.name }
+
+static const struct {
+	const char *name;
+	atomic_long_t *val;
+} pac_stat_list[] = {
+	PAC_STAT(pages_tracked),
+	PAC_STAT(lazy_unmaps),
+	PAC_STAT(flushes_seen),
+	PAC_STAT(entries_flushed),
+	PAC_STAT(untracked),
+	PAC_STAT(remapped_unflushed),
+	PAC_STAT(checks),
+	PAC_STAT(checks_clean),
+	PAC_STAT(checks_large),
+	PAC_STAT(aliases_found),
+	PAC_STAT(alias_pages),
+	PAC_STAT(purges_forced),
+	PAC_STAT(purges_skipped),
+	PAC_STAT(purge_missed),
+	PAC_STAT(reports),
+	PAC_STAT(reports_suppressed),
+};
+
+static int pac_stats_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	seq_printf(m, "enabled: %d\n",
+		   static_branch_unlikely(&page_alias_check_key) ? 1 : 0);
+	seq_printf(m, "bytes_per_page: %zu\n",
+		   static_branch_unlikely(&page_alias_check_key) ?
+		   page_alias_check_ops.size : 0);
+	for (i = 0; i < ARRAY_SIZE(pac_stat_list); i++)
+		seq_printf(m, "%s: %ld\n", pac_stat_list[i].name,
+			   atomic_long_read(pac_stat_list[i].val));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pac_stats);
+
+static int pac_pages_show(struct seq_file *m, void *v)
+{
+	pac_show_index(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pac_pages);
+
+static int pac_policy_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%s\n",
+		   page_alias_check_policy_name(READ_ONCE(page_alias_check_policy)));
+	return 0;
+}
+
+static int pac_policy_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pac_policy_show, NULL);
+}
+
+/*
+ * One whole policy name per write ("warn" or "warn\n").  Anything else,
+ * including a partial name, binary data or a string longer than any name,
+ * is rejected with -EINVAL and changes nothing.
+ */
+static ssize_t pac_policy_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char buf[8];
+	int policy;
+
+	if (count == 0 || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count)
+		return -EINVAL;
+	policy = page_alias_check_parse_policy(buf);
+	if (policy < 0)
+		return -EINVAL;
+	/* Booted with page_alias_check=off: nothing is tracked. */
+	if (!static_branch_unlikely(&page_alias_check_key) &&
+	    policy != PAGE_ALIAS_CHECK_OFF)
+		return -ENODEV;
+	WRITE_ONCE(page_alias_check_policy, policy);
+	pr_info("page_alias_check: policy set to %s\n", page_alias_check_policy_name(policy));
+	return count;
+}
+
+static const struct file_operations pac_policy_fops = {
+	.owner = THIS_MODULE,
+	.open = pac_policy_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = pac_policy_write,
+};
+
+static int __init page_alias_check_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("page_alias_check", NULL);
+
+	debugfs_create_file("policy", 0600, dir, NULL, &pac_policy_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &pac_stats_fops);
+	debugfs_create_file("pages", 0400, dir, NULL, &pac_pages_fops);
+	debugfs_create_ulong("walk_max", 0600, dir, &page_alias_check_walk_max);
+	return 0;
+}
+late_initcall(page_alias_check_debugfs_init);

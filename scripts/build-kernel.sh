@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Configure and build a test kernel out of tree with ccache.
+#
+# Usage: build-kernel.sh VARIANT
+#   on        checker built in, KUnit suite and test driver (default policy)
+#   off       same config with CONFIG_PAGE_ALIAS_CHECK=n
+#   upstream  the pristine tree (pac-base), same base config: the reference
+#   debug     "on" plus lockdep, KASAN, kmemleak, DEBUG_VM
+# Env: EXTRA_CONFIG="file ..." more fragments; JOBS; PAC_CACHE; KSRC.
+# Prints the build directory on stdout.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-on}
+CFG=$PAC_ROOT/scripts/config
+case $VARIANT in
+on) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
+	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config") ;;
+off) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/tests.config" "$CFG/checker-off.config") ;;
+upstream) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/upstream.config") ;;
+debug) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
+	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config"
+	"$CFG/debug.config") ;;
+*) die "unknown VARIANT '$VARIANT' (expected on, off, upstream or debug)" ;;
+esac
+for f in ${EXTRA_CONFIG:-}; do
+	[[ -f $f ]] || die "EXTRA_CONFIG: no such fragment: $f"
+	FRAGS+=("$f")
+done
+for f in "${FRAGS[@]}"; do [[ -f $f ]] || die "missing config fragment $f"; done
+
+need_build_pkgs
+
+SRC=$("$PAC_ROOT/scripts/prepare-tree.sh")
+if [[ $VARIANT == upstream ]]; then
+	# A worktree of pac-base beside the patched tree: same files, no series.
+	main_src=$SRC
+	SRC=$PAC_CACHE/src-upstream
+	if [[ ! -e $SRC/.git ]]; then
+		git -C "$main_src" worktree prune
+		git -C "$main_src" worktree add -q --detach "$SRC" "$PAC_BASE_TAG"
+	fi
+	git -C "$SRC" checkout -q --detach "$PAC_BASE_TAG"
+	git -C "$SRC" clean -q -fdx
+fi
+
+B=$PAC_CACHE/build/$VARIANT${BUILD_SUFFIX:-}
+mkdir -p "$B" || die "cannot create build directory $B"
+[[ -w $B ]] || die "build directory $B is not writable"
+
+export CCACHE_DIR=${CCACHE_DIR:-$PAC_CACHE/ccache}
+export CCACHE_BASEDIR=$PAC_CACHE CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_TIMESTAMP="2024-01-01" KBUILD_BUILD_USER=pac KBUILD_BUILD_HOST=qemu
+JOBS=${JOBS:-$(($(nproc) + 1))}
+MK=(make -s -C "$SRC" O="$B" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+
+stage "config ($VARIANT): tinyconfig + ${FRAGS[*]##*/}"
+tmpcfg=$(mktemp -d "$PAC_CACHE/cfg.XXXXXX")
+trap 'rm -rf "$tmpcfg"' EXIT
+"${MK[@]}" O="$tmpcfg" tinyconfig >/dev/null
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$tmpcfg" "$tmpcfg/.config" "${FRAGS[@]}" >"$tmpcfg/merge.log"
+"${MK[@]}" O="$tmpcfg" olddefconfig >/dev/null
+
+# Fail loudly when olddefconfig dropped or changed a requested option.
+bad=0
+while IFS= read -r line; do
+	line=${line%%#*}
+	[[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]] || continue
+	opt=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+	if [[ $val == n ]]; then
+		grep -q "^$opt=" "$tmpcfg/.config" && { echo "  $opt: requested n, got $(grep "^$opt=" "$tmpcfg/.config")" >&2; bad=1; }
+	else
+		got=$(grep "^$opt=" "$tmpcfg/.config" || echo "$opt unset")
+		[[ $got == "$opt=$val" ]] || { echo "  $opt: requested $val, got '$got'" >&2; bad=1; }
+	fi
+done < <(cat "${FRAGS[@]}")
+((bad == 0)) || die "config: requested options missing from .config (unmet dependencies?)"
+
+if ! cmp -s "$tmpcfg/.config" "$B/.config"; then
+	cp "$tmpcfg/.config" "$B/.config"
+fi
+
+stage "build ($VARIANT) in $B (-j$JOBS, ccache)"
+if ! "${MK[@]}" bzImage modules >"$B/build.log" 2>&1; then
+	grep -E 'error|Error' "$B/build.log" | head -n 30 >&2 || true
+	tail -n 20 "$B/build.log" >&2
+	die "kernel build ($VARIANT) failed; full log: $B/build.log"
+fi
+grep -E 'warning:' "$B/build.log" | head -n 20 >&2 || true
+mkdir -p "$B/modinst"
+rm -rf "$B/modinst/lib"
+"${MK[@]}" INSTALL_MOD_PATH="$B/modinst" INSTALL_MOD_STRIP=1 modules_install >/dev/null 2>&1 || true
+stage "built $B/arch/x86/boot/bzImage"
+echo "$SRC" >"$B/.pac-src"
+echo "$B"

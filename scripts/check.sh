@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every test suite of page_alias_check in QEMU and print
+# "N passed, N failed[, N skipped]" as the last line.
+# Env: PAC_SUITES="kunit boot-off ..." to run a subset; PAC_INJECT=panic|hang|fail
+#      makes the main boot fail on purpose (to see the harness catch it).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ALL_SUITES="harness kunit boot-param-off kernel-off selftests bug"
+SUITES=${PAC_SUITES:-$ALL_SUITES}
+for s in $SUITES; do
+	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
+done
+case ${PAC_INJECT:-} in '' | panic | hang | fail) ;; *) die "PAC_INJECT must be panic, hang or fail, not '$PAC_INJECT'" ;; esac
+
+OUT=$PAC_CACHE/runs
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: >"$RESULTS"
+SRC=""
+declare -A KDIR
+
+# Build a kernel variant and its initramfs once per run (in this shell).
+prepare() {
+	local v=$1
+	[[ -n ${KDIR[$v]:-} ]] && return 0
+	KDIR[$v]=$("$PAC_ROOT/scripts/build-kernel.sh" "$v")
+	"$PAC_ROOT/scripts/mkinitramfs.sh" "${KDIR[$v]}" "${KDIR[$v]}/initramfs.cpio.gz"
+}
+
+# boot NAME VARIANT "ARGS" [ktap_eval options...]
+boot() {
+	local name=$1 variant=$2 args=$3 b ird rc=0
+	shift 3
+	prepare "$variant"
+	b=${KDIR[$variant]}
+	ird=$b/initramfs.cpio.gz
+	stage "boot $name ($variant): $args"
+	"$PAC_ROOT/scripts/boot.sh" "$OUT/$name" "$b/arch/x86/boot/bzImage" "$ird" "$args" || rc=$?
+	stage "parse $name (qemu exit $rc)"
+	python3 "$PAC_ROOT/scripts/ktap_eval.py" "$OUT/$name" --name "$name" \
+		--results "$RESULTS" --kunitpy "$(cat "$b/.pac-src")/tools/testing/kunit/kunit.py" "$@" || true
+}
+
+# The harness must catch each kind of failure: run a failing boot, then
+# record a pass only if the evaluator failed it for the right reason.
+harness_selftest() {
+	local kind=$1 want=$2 args b ird log
+	prepare on
+	b=${KDIR[on]}
+	ird=$b/initramfs.cpio.gz
+	args="pac.run=boot pac.inject=$kind kunit.enable=0"
+	stage "harness self-test: injected $kind must fail"
+	PAC_TIMEOUT=30 "$PAC_ROOT/scripts/boot.sh" "$OUT/harness-$kind" \
+		"$b/arch/x86/boot/bzImage" "$ird" "$args" || true
+	log=$OUT/harness-$kind/eval.txt
+	if python3 "$PAC_ROOT/scripts/ktap_eval.py" "$OUT/harness-$kind" \
+		--name "injected-$kind" --results /dev/null >"$log" 2>&1; then
+		echo "fail harness:catches_$kind" >>"$RESULTS"
+		echo "  FAIL harness:catches_$kind (evaluator passed a broken boot)"
+	elif grep -q 'last 40 lines' "$log" && grep -q -- "$want" "$log"; then
+		echo "pass harness:catches_$kind" >>"$RESULTS"
+		grep -m1 'problem:\|FAIL' "$log" | sed 's/^ */  caught: /'
+	else
+		echo "fail harness:catches_$kind" >>"$RESULTS"
+		echo "  FAIL harness:catches_$kind (no serial tail, or not reported as '$want': $log)"
+	fi
+}
+
+if [[ -n ${PAC_INJECT:-} ]]; then
+	boot injected on "pac.run=boot pac.inject=$PAC_INJECT kunit.enable=0"
+	SUITES=""
+fi
+
+for s in $SUITES; do
+	case $s in
+	harness)
+		harness_selftest panic 'problem: kernel panic'
+		harness_selftest hang 'problem: hang'
+		harness_selftest fail 'FAIL injected-fail:injected_failure'
+		;;
+	kunit)
+		boot kunit on "pac.run=boot page_alias_check=warn" \
+			--kunit page_alias_check \
+			--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+' \
+			--expect-log 'BUG: page_alias_check: purge missed alias pfn:'
+		;;
+	boot-param-off)
+		boot boot-param-off on "pac.run=boot pac.expect=off page_alias_check=off kunit.enable=0" \
+			--forbid-log 'page_alias_check: enabled'
+		;;
+	kernel-off)
+		boot kernel-off off "pac.run=boot pac.expect=absent kunit.enable=0"
+		;;
+	selftests | bug)
+		[[ -x $PAC_ROOT/scripts/suite-$s.sh ]] && source "$PAC_ROOT/scripts/suite-$s.sh"
+		;;
+	esac
+done
+
+pass=$(grep -c '^pass ' "$RESULTS" || true)
+fail=$(grep -c '^fail ' "$RESULTS" || true)
+skip=$(grep -c '^skip ' "$RESULTS" || true)
+stage "results: $RESULTS"
+if ((skip)); then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+((fail == 0))

@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot-level checks of the page_alias_check interface (KTAP).
+# Expectations come from the command line: pac.expect=on|off|absent.
+D=/sys/kernel/debug/page_alias_check
+EXPECT=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^pac.expect=//p')
+n=0
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); echo "not ok $n $1"; }
+check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
+stat() { sed -n "s/^$1: //p" $D/stats; }
+
+echo "KTAP version 1"
+case "$EXPECT" in
+absent)
+	echo "1..2"
+	check boot_no_debugfs_dir test ! -e $D
+	check boot_no_page_ext_for_us sh -c '! dmesg | grep -q "page_alias_check: enabled"'
+	;;
+off)
+	echo "1..4"
+	check boot_stats_disabled test "$(stat enabled)" = 0
+	check boot_zero_bytes_per_page test "$(stat bytes_per_page)" = 0
+	check boot_policy_off test "$(cat $D/policy)" = off
+	check boot_policy_write_refused sh -c "! echo warn > $D/policy && test \$(cat $D/policy) = off"
+	dmesg | grep -E "page_ext|page_alias_check" | sed 's/^/# /'
+	;;
+*)
+	echo "1..4"
+	check boot_stats_enabled test "$(stat enabled)" = 1
+	b=$(stat bytes_per_page)
+	check boot_bytes_per_page_le_8 test "$b" -gt 0 -a "$b" -le 8
+	check boot_flushes_seen test "$(stat flushes_seen)" -gt 0
+	check boot_banner sh -c 'dmesg | grep -q "page_alias_check: enabled"'
+	dmesg | grep -E "page_ext|page_alias_check: enabled" | sed 's/^/# /'
+	;;
+esac

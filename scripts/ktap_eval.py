@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one QEMU test boot: KTAP results, panics, hangs, missing results.
+
+Reads RUN/serial.log (kernel console, carries KUnit's KTAP) and RUN/ktap.log
+(guest tests' KTAP between PAC-BEGIN and PAC-DONE).  Prints one line per
+leaf test, appends "pass|fail|skip name" lines to --results, and exits 1 if
+anything failed.  A panic, a timeout or a missing result is a failure unless
+--expect-panic says the boot is meant to die with a given report.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*(?:-\s*)?([^#]*?)\s*(#.*)?$')
+PLAN = re.compile(r'^(\s*)1\.\.(\d+)')
+PREFIX = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+
+
+def read(path):
+    try:
+        with open(path, errors='replace') as f:
+            return f.read().replace('\r', '')
+    except FileNotFoundError:
+        return ''
+
+
+def ktap_leaves(lines, scope):
+    """Leaf results of KTAP text: (status, name). Checks plans."""
+    out, problems = [], []
+    pending = {}       # indent -> list of (status, name) awaiting parent
+    plans, counts = {}, {}
+    stack = []         # names of open parents by indent
+    for raw in lines:
+        line = PREFIX.sub('', raw.rstrip('\n'))
+        m = PLAN.match(line)
+        if m:
+            ind = len(m.group(1))
+            plans[ind] = int(m.group(2))
+            counts[ind] = 0
+            continue
+        m = RESULT.match(line)
+        if not m:
+            continue
+        ind = len(m.group(1))
+        status = 'pass' if m.group(2) == 'ok' else 'fail'
+        name = m.group(4).strip() or 'test%s' % m.group(3)
+        directive = (m.group(5) or '').lower()
+        if 'skip' in directive:
+            status = 'skip'
+        counts[ind] = counts.get(ind, 0) + 1
+        deeper = [i for i in pending if i > ind]
+        if deeper:
+            # A parent: its children were the leaves.
+            for i in sorted(deeper):
+                plan = plans.pop(i, None)
+                if plan is not None and counts.get(i, 0) != plan:
+                    problems.append('%s %s: %d of %d results' %
+                                    (scope, name, counts.get(i, 0), plan))
+                for st, nm in pending.pop(i):
+                    out.append((st, '%s.%s' % (name, nm)))
+                counts.pop(i, None)
+            if status == 'fail' and not any(
+                    st == 'fail' for st, nm in out if nm.startswith(name + '.')):
+                out.append(('fail', name))
+        else:
+            pending.setdefault(ind, []).append((status, name))
+    for i, items in pending.items():
+        out.extend(items)
+        plan = plans.get(i)
+        if plan is not None and counts.get(i, 0) != plan:
+            problems.append('%s: %d of %d results' % (scope, counts.get(i, 0), plan))
+    return out, problems
+
+
+def kunit_block(serial):
+    """The KUnit KTAP lines of the console log."""
+    lines = [PREFIX.sub('', l) for l in serial.splitlines()]
+    start = None
+    for i, l in enumerate(lines):
+        if re.match(r'^\s*KTAP version', l) and start is None:
+            start = i
+    if start is None:
+        return []
+    return [l for l in lines[start:] if RESULT.match(l) or PLAN.match(l)
+            or l.strip().startswith('#') or 'KTAP version' in l]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('run')
+    ap.add_argument('--name', required=True)
+    ap.add_argument('--results', required=True)
+    ap.add_argument('--kunit', action='append', default=[],
+                    help='KUnit suite that must have run')
+    ap.add_argument('--kunitpy', help='tools/testing/kunit/kunit.py to cross-check')
+    ap.add_argument('--expect-panic', metavar='REGEX',
+                    help='the boot must die with a panic and this report')
+    ap.add_argument('--expect-log', action='append', default=[],
+                    metavar='REGEX', help='must appear in the console log')
+    ap.add_argument('--forbid-log', action='append', default=[],
+                    metavar='REGEX', help='must not appear in the console log')
+    a = ap.parse_args()
+
+    serial = read(os.path.join(a.run, 'serial.log'))
+    ktap = read(os.path.join(a.run, 'ktap.log'))
+    rc = read(os.path.join(a.run, 'qemu.rc')).strip()
+    results, problems = [], []
+    panicked = 'Kernel panic - not syncing' in serial
+
+    if rc == '124':
+        problems.append('hang: no result before the timeout')
+    if a.expect_panic:
+        if not panicked:
+            problems.append('expected a panic, the guest did not panic')
+        if not re.search(a.expect_panic, serial, re.M):
+            problems.append('expected report /%s/ not in the log' % a.expect_panic)
+        results.append(('fail' if problems else 'pass', 'expected_bug'))
+    else:
+        if panicked:
+            problems.append('kernel panic')
+        for pat in ('Oops:', 'kernel BUG at', 'WARNING: CPU:', 'BUG: KASAN',
+                    'possible circular locking', 'BUG: sleeping function'):
+            if pat in serial:
+                problems.append('console shows "%s"' % pat)
+        if 'PAC-DONE' not in ktap:
+            problems.append('guest tests did not finish (no PAC-DONE)')
+        body = ktap.split('PAC-BEGIN', 1)[-1].split('PAC-DONE', 1)[0]
+        leaves, probs = ktap_leaves(body.splitlines(), 'guest')
+        results += leaves
+        problems += probs
+        if a.kunit:
+            block = kunit_block(serial)
+            leaves, probs = ktap_leaves(block, 'kunit')
+            results += [(s, 'kunit.' + n) for s, n in leaves]
+            problems += probs
+            for suite in a.kunit:
+                if not any(n.startswith(suite + '.') for _, n in leaves):
+                    problems.append('KUnit suite %s did not run' % suite)
+            if a.kunitpy and block:
+                p = subprocess.run([sys.executable, a.kunitpy, 'parse'],
+                                   input=serial, text=True,
+                                   capture_output=True)
+                summary = [l for l in p.stdout.splitlines() if 'Ran ' in l or 'Testing complete' in l]
+                print('  kunit.py parse: %s (exit %d)' % (
+                    ' '.join(summary).strip() or 'no summary', p.returncode))
+                if p.returncode != 0:
+                    problems.append('kunit.py parse exit %d' % p.returncode)
+    for pat in a.expect_log:
+        if not re.search(pat, serial, re.M):
+            problems.append('expected /%s/ in the console log' % pat)
+    for pat in a.forbid_log:
+        m = re.search(pat, serial, re.M)
+        if m:
+            problems.append('unexpected "%s" in the console log' % m.group(0))
+    if not results and not problems:
+        problems.append('no test result at all')
+
+    results.append(('fail' if problems else 'pass', 'boot'))
+    with open(a.results, 'a') as f:
+        for st, name in results:
+            f.write('%s %s:%s\n' % (st, a.name, name))
+            if st != 'pass':
+                print('  %s %s:%s' % (st.upper(), a.name, name))
+    npass = sum(1 for s, _ in results if s == 'pass')
+    nfail = sum(1 for s, _ in results if s == 'fail')
+    nskip = sum(1 for s, _ in results if s == 'skip')
+    print('  %s: %d passed, %d failed, %d skipped' % (a.name, npass, nfail, nskip))
+    for p in problems:
+        print('  problem: %s' % p)
+    if problems or nfail:
+        print('  ---- last 40 lines of %s/serial.log ----' % a.run)
+        for l in serial.splitlines()[-40:]:
+            print('  | ' + l)
+        print('  ---- full logs: %s/serial.log %s/ktap.log ----' % (a.run, a.run))
+    return 1 if nfail or problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

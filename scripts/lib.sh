@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the page_alias_check harness scripts. Source, do not run.
+
+PAC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Stable paths outside the clone, so ccache hits survive fresh CI clones.
+PAC_CACHE=${PAC_CACHE:-/var/tmp/pac}
+PAC_SRC=${PAC_SRC:-$PAC_CACHE/src}
+PAC_BASE_TAG=pac-base
+PAC_T0=${PAC_T0:-$(date +%s)}
+export PAC_ROOT PAC_CACHE PAC_SRC PAC_T0
+
+stage() {
+	local now
+	now=$(date +%s)
+	printf '==> [%4ds] %s\n' "$((now - PAC_T0))" "$*" >&2
+}
+
+die() {
+	printf 'page_alias_check: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Install missing Debian packages. $1.. are "command:package" pairs or
+# "file:package" pairs (a path starting with /).
+need_pkgs() {
+	local missing=() spec what pkg
+	for spec in "$@"; do
+		what=${spec%%:*}
+		pkg=${spec#*:}
+		if [[ $what == /* ]]; then
+			[[ -e $what ]] || missing+=("$pkg")
+		else
+			command -v "$what" >/dev/null 2>&1 || missing+=("$pkg")
+		fi
+	done
+	((${#missing[@]})) || return 0
+	stage "installing packages: ${missing[*]}"
+	if [[ $(id -u) -ne 0 ]]; then
+		die "missing packages ${missing[*]} and not root: install them first"
+	fi
+	local log=$PAC_CACHE/apt.log
+	mkdir -p "$PAC_CACHE"
+	if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		die "apt-get install ${missing[*]} failed (log: $log)"
+	fi
+}
+
+# The packages every kernel build needs.
+need_build_pkgs() {
+	need_pkgs flex:flex bison:bison bc:bc ccache:ccache cpio:cpio \
+		pahole:dwarves /usr/include/libelf.h:libelf-dev \
+		/usr/include/openssl/ssl.h:libssl-dev perl:perl xz:xz-utils \
+		rsync:rsync
+}
+
+need_boot_pkgs() {
+	need_pkgs qemu-system-x86_64:qemu-system-x86 /bin/busybox:busybox-static \
+		cpio:cpio timeout:coreutils
+}
