@@ -27,7 +27,8 @@ prepare() {
 	local v=$1
 	[[ -n ${KDIR[$v]:-} ]] && return 0
 	KDIR[$v]=$("$PAC_ROOT/scripts/build-kernel.sh" "$v")
-	"$PAC_ROOT/scripts/mkinitramfs.sh" "${KDIR[$v]}" "${KDIR[$v]}/initramfs.cpio.gz"
+	PAC_GUEST_BINS=$("$PAC_ROOT/scripts/build-selftests.sh" "${KDIR[$v]}") \
+		"$PAC_ROOT/scripts/mkinitramfs.sh" "${KDIR[$v]}" "${KDIR[$v]}/initramfs.cpio.gz"
 }
 
 # boot NAME VARIANT "ARGS" [ktap_eval options...]
@@ -94,8 +95,13 @@ for s in $SUITES; do
 	kernel-off)
 		boot kernel-off off "pac.run=boot pac.expect=absent kunit.enable=0"
 		;;
-	selftests | bug)
-		[[ -x $PAC_ROOT/scripts/suite-$s.sh ]] && source "$PAC_ROOT/scripts/suite-$s.sh"
+	selftests)
+		boot selftests on "pac.run=selftests kunit.enable=0 page_alias_check=purge"
+		boot selftests-kernel-off off "pac.run=selftests kunit.enable=0"
+		;;
+	bug)
+		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \
+			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c'
 		;;
 	esac
 done

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alias_test: a test driver that handles pages the way DRM/TTM's page
+ * pool and the AGP GART code do, so that page_alias_check can be exercised
+ * without a GPU.  /dev/page_alias_test, one buffer per open file:
+ *
+ *  PAT_IOC_ALLOC    allocate pages and make them WC/UC (TTM pool, AGP)
+ *  PAT_IOC_FREE     set the buffer back to WB and free it
+ *  PAT_IOC_ALIAS    make lazy kernel aliases of fresh pages and free them
+ *                   (as XFS buffers and other vmap users do)
+ *  PAT_IOC_SEED     the 2007 scenario end to end: lazy alias, free,
+ *                   reallocate on the same CPU, switch to WC/UC
+ *  PAT_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
+ *                   unflushed aliases before and after the attribute change
+ *  mmap             map the buffer to user space WC/UC, as DRM does
+ *
+ * Interface: include/uapi/linux/page_alias_test.h.
+ * Tests: tools/testing/selftests/page_alias/.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/page_alias_check.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <uapi/linux/page_alias_test.h>
+
+#include <asm/set_memory.h>
+
+struct pat_buf {
+	struct mutex lock;		/* serializes ioctls and mmap */
+	struct page **pages;
+	u32 nr;
+	u32 mode;
+	struct pat_verdict verdict;
+};
+
+static int pat_check_count(u32 pages)
+{
+	if (!pages)
+		return -EINVAL;
+	if (pages > PAT_MAX_PAGES)
+		return -E2BIG;
+	return 0;
+}
+
+static bool pat_mode_valid(u32 mode)
+{
+	return mode == PAT_MODE_TTM_WC || mode == PAT_MODE_TTM_UC ||
+	       mode == PAT_MODE_AGP_UC;
+}
+
+static bool pat_alias_valid(u32 alias)
+{
+	return alias >= PAT_ALIAS_VMAP && alias <= PAT_ALIAS_VFREE_ATOMIC;
+}
+
+static u32 pat_count_dirty(struct page **pages, u32 nr)
+{
+	u32 i, dirty = 0;
+
+	for (i = 0; i < nr; i++)
+		dirty += page_alias_check_pfn(page_to_pfn(pages[i])) > 0;
+	return dirty;
+}
+
+/* Give the pages their caching, as TTM's pool or the AGP code would. */
+static int pat_set_caching(struct page **pages, u32 nr, u32 mode)
+{
+	u32 i;
+	int ret;
+
+	switch (mode) {
+	case PAT_MODE_TTM_WC:
+		return set_pages_array_wc(pages, nr);
+	case PAT_MODE_TTM_UC:
+		return set_pages_array_uc(pages, nr);
+	case PAT_MODE_AGP_UC:
+		/* agp_generic_alloc_page(): one page at a time */
+		for (i = 0; i < nr; i++) {
+			ret = set_memory_uc((unsigned long)page_address(pages[i]), 1);
+			if (ret) {
+				while (i--)
+					set_memory_wb((unsigned long)page_address(pages[i]), 1);
+				return ret;
+			}
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void pat_set_wb(struct page **pages, u32 nr, u32 mode)
+{
+	u32 i;
+
+	if (mode == PAT_MODE_AGP_UC) {
+		for (i = 0; i < nr; i++)
+			set_memory_wb((unsigned long)page_address(pages[i]), 1);
+	} else {
+		set_pages_array_wb(pages, nr);
+	}
+}
+
+static void pat_free_pages(struct page **pages, u32 nr)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			__free_page(pages[i]);
+}
+
+static struct page **pat_alloc_pages(u32 nr)
+{
+	struct page **pages;
+	u32 i;
+
+	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!pages[i]) {
+			pat_free_pages(pages, i);
+			kvfree(pages);
+			return NULL;
+		}
+	}
+	return pages;
+}
+
+/* Caching done, verdict taken: the buffer belongs to the file now. */
+static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
+		       u32 mode, u32 reused)
+{
+	int ret;
+
+	buf->verdict = (struct pat_verdict) {
+		.pages = nr,
+		.reused = reused,
+		.dirty_before = pat_count_dirty(pages, nr),
+		.checker = page_alias_check_active(),
+	};
+	ret = pat_set_caching(pages, nr, mode);
+	if (ret) {
+		pat_free_pages(pages, nr);
+		kvfree(pages);
+		return ret;
+	}
+	buf->verdict.dirty_after = pat_count_dirty(pages, nr);
+	buf->pages = pages;
+	buf->nr = nr;
+	buf->mode = mode;
+	return 0;
+}
+
+static int pat_ioc_alloc(struct pat_buf *buf, void __user *uarg)
+{
+	struct pat_alloc req;
+	struct page **pages;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	ret = pat_check_count(req.pages);
+	if (ret)
+		return ret;
+	if (!pat_mode_valid(req.mode) || req.flags || req.pad)
+		return -EINVAL;
+	if (buf->pages)
+		return -EBUSY;
+	pages = pat_alloc_pages(req.pages);
+	if (!pages)
+		return -ENOMEM;
+	return pat_install(buf, pages, req.pages, req.mode, 0);
+}
+
+static void pat_release_buf(struct pat_buf *buf)
+{
+	if (!buf->pages)
+		return;
+	pat_set_wb(buf->pages, buf->nr, buf->mode);
+	pat_free_pages(buf->pages, buf->nr);
+	kvfree(buf->pages);
+	buf->pages = NULL;
+	buf->nr = 0;
+}
+
+/* Wait until only our reference is left (vfree_atomic() is deferred). */
+static int pat_wait_sole_ref(struct page **pages, u32 nr)
+{
+	int tries;
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		for (tries = 0; page_ref_count(pages[i]) > 1; tries++) {
+			if (tries > 200)
+				return -ETIMEDOUT;
+			msleep(10);
+		}
+	}
+	return 0;
+}
+
+/* vfree_atomic() is not exported: a module gets vfree() instead. */
+static void pat_vfree_atomic(const void *addr)
+{
+#if IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST)
+	vfree_atomic(addr);
+#endif
+}
+
+/*
+ * Map @pages through a lazily unmapped kernel alias, write through it and
+ * tear it down.  Returns with the pages still referenced by the caller.
+ */
+static int pat_make_alias(struct page **pages, u32 nr, u32 alias)
+{
+	void *addr;
+	u32 i;
+
+	switch (alias) {
+	case PAT_ALIAS_VMAP:
+		addr = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
+		if (!addr)
+			return -ENOMEM;
+		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+		vunmap(addr);
+		return 0;
+	case PAT_ALIAS_VM_MAP_RAM:
+		addr = vm_map_ram(pages, nr, NUMA_NO_NODE);
+		if (!addr)
+			return -ENOMEM;
+		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+		vm_unmap_ram(addr, nr);
+		return 0;
+	case PAT_ALIAS_VMALLOC:
+	case PAT_ALIAS_VFREE_ATOMIC:
+		addr = vmalloc((size_t)nr * PAGE_SIZE);
+		if (!addr)
+			return -ENOMEM;
+		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+		/* Swap in vmalloc's pages; ours go back now. */
+		pat_free_pages(pages, nr);
+		for (i = 0; i < nr; i++) {
+			pages[i] = vmalloc_to_page(addr + (size_t)i * PAGE_SIZE);
+			get_page(pages[i]);
+		}
+		if (alias == PAT_ALIAS_VMALLOC || !IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST))
+			vfree(addr);
+		else
+			pat_vfree_atomic(addr);
+		return pat_wait_sole_ref(pages, nr);
+	}
+	return -EINVAL;
+}
+
+static int pat_ioc_alias(void __user *uarg)
+{
+	struct pat_alias_req req;
+	struct page **pages;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	ret = pat_check_count(req.pages);
+	if (ret)
+		return ret;
+	if (!pat_alias_valid(req.alias) || req.flags || req.pad)
+		return -EINVAL;
+	pages = pat_alloc_pages(req.pages);
+	if (!pages)
+		return -ENOMEM;
+	ret = pat_make_alias(pages, req.pages, req.alias);
+	pat_free_pages(pages, req.pages);
+	kvfree(pages);
+	return ret;
+}
+
+/*
+ * Free the aliased pages and allocate as many again on this CPU: the
+ * per-cpu free lists hand the most recently freed pages straight back.
+ */
+static int pat_realloc(struct page **pages, u32 nr, u32 *reused)
+{
+	unsigned long *old;
+	u32 i, j;
+
+	old = kvcalloc(nr, sizeof(*old), GFP_KERNEL);
+	if (!old)
+		return -ENOMEM;
+	migrate_disable();
+	for (i = 0; i < nr; i++) {
+		old[i] = page_to_pfn(pages[i]);
+		__free_page(pages[i]);
+		pages[i] = NULL;
+	}
+	for (i = 0; i < nr; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		if (!pages[i])
+			break;
+	}
+	migrate_enable();
+	*reused = 0;
+	for (i = 0; i < nr && pages[i]; i++)
+		for (j = 0; j < nr; j++)
+			if (page_to_pfn(pages[i]) == old[j]) {
+				(*reused)++;
+				break;
+			}
+	kvfree(old);
+	if (i < nr) {
+		pat_free_pages(pages, i);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pat_ioc_seed(struct pat_buf *buf, void __user *uarg)
+{
+	struct pat_seed req;
+	struct page **pages;
+	u32 reused;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	ret = pat_check_count(req.pages);
+	if (ret)
+		return ret;
+	if (!pat_alias_valid(req.alias) || !pat_mode_valid(req.mode) || req.flags)
+		return -EINVAL;
+	if (buf->pages)
+		return -EBUSY;
+	pages = pat_alloc_pages(req.pages);
+	if (!pages)
+		return -ENOMEM;
+	ret = pat_make_alias(pages, req.pages, req.alias);
+	if (!ret)
+		ret = pat_realloc(pages, req.pages, &reused);
+	else
+		pat_free_pages(pages, req.pages);
+	if (ret) {
+		kvfree(pages);
+		return ret;
+	}
+	return pat_install(buf, pages, req.pages, req.mode, reused);
+}
+
+static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pat_buf *buf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	mutex_lock(&buf->lock);
+	switch (cmd) {
+	case PAT_IOC_ALLOC:
+		ret = pat_ioc_alloc(buf, uarg);
+		break;
+	case PAT_IOC_FREE:
+		ret = buf->pages ? 0 : -ENOENT;
+		pat_release_buf(buf);
+		break;
+	case PAT_IOC_ALIAS:
+		ret = pat_ioc_alias(uarg);
+		break;
+	case PAT_IOC_SEED:
+		ret = pat_ioc_seed(buf, uarg);
+		break;
+	case PAT_IOC_VERDICT:
+		ret = copy_to_user(uarg, &buf->verdict, sizeof(buf->verdict)) ?
+		      -EFAULT : 0;
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&buf->lock);
+	return ret;
+}
+
+/* Map the buffer with its own caching, as DRM maps WC buffers. */
+static int pat_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct pat_buf *buf = file->private_data;
+	unsigned long i, nr = vma_pages(vma);
+	int ret = 0;
+
+	mutex_lock(&buf->lock);
+	if (!buf->pages || vma->vm_pgoff || nr > buf->nr) {
+		ret = buf->pages ? -EINVAL : -ENOENT;
+		goto out;
+	}
+	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = buf->mode == PAT_MODE_TTM_WC ?
+			    pgprot_writecombine(vma->vm_page_prot) :
+			    pgprot_noncached(vma->vm_page_prot);
+	for (i = 0; i < nr && !ret; i++)
+		ret = remap_pfn_range(vma, vma->vm_start + i * PAGE_SIZE,
+				      page_to_pfn(buf->pages[i]), PAGE_SIZE,
+				      vma->vm_page_prot);
+out:
+	mutex_unlock(&buf->lock);
+	return ret;
+}
+
+static int pat_open(struct inode *inode, struct file *file)
+{
+	struct pat_buf *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	mutex_init(&buf->lock);
+	file->private_data = buf;
+	return 0;
+}
+
+static int pat_release(struct inode *inode, struct file *file)
+{
+	struct pat_buf *buf = file->private_data;
+
+	pat_release_buf(buf);
+	mutex_destroy(&buf->lock);
+	kfree(buf);
+	return 0;
+}
+
+static const struct file_operations pat_fops = {
+	.owner = THIS_MODULE,
+	.open = pat_open,
+	.release = pat_release,
+	.unlocked_ioctl = pat_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = pat_mmap,
+};
+
+static struct miscdevice pat_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "page_alias_test",
+	.fops = &pat_fops,
+	.mode = 0600,
+};
+module_misc_device(pat_misc);
+
+MODULE_DESCRIPTION("DRM/TTM- and AGP-like page caching test driver for page_alias_check");
+MODULE_LICENSE("GPL");

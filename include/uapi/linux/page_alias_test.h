@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Interface of drivers/misc/page_alias_test.c, a test driver that allocates,
+ * maps and changes the caching of pages the way DRM/TTM and AGP do, for
+ * tools/testing/selftests/page_alias/.
+ */
+#ifndef _UAPI_LINUX_PAGE_ALIAS_TEST_H
+#define _UAPI_LINUX_PAGE_ALIAS_TEST_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define PAT_MAX_PAGES		4096
+
+/* Caching of a buffer, and who sets it that way. */
+enum pat_mode {
+	PAT_MODE_TTM_WC = 1,	/* alloc_pages + set_pages_array_wc */
+	PAT_MODE_TTM_UC = 2,	/* alloc_pages + set_pages_array_uc */
+	PAT_MODE_AGP_UC = 3,	/* alloc_page + set_memory_uc on the direct map */
+};
+
+/* How a lazy kernel alias of pages is made and torn down. */
+enum pat_alias {
+	PAT_ALIAS_VMAP = 1,		/* vmap() + write + vunmap() */
+	PAT_ALIAS_VM_MAP_RAM = 2,	/* vm_map_ram() + vm_unmap_ram() */
+	PAT_ALIAS_VMALLOC = 3,		/* vmalloc() + write + vfree() */
+	PAT_ALIAS_VFREE_ATOMIC = 4,	/* vmalloc() + write + vfree_atomic() */
+};
+
+struct pat_alloc {
+	__u32 pages;	/* 1..PAT_MAX_PAGES */
+	__u32 mode;	/* enum pat_mode */
+	__u32 flags;	/* must be 0 */
+	__u32 pad;	/* must be 0 */
+};
+
+struct pat_alias_req {
+	__u32 pages;	/* 1..PAT_MAX_PAGES */
+	__u32 alias;	/* enum pat_alias */
+	__u32 flags;	/* must be 0 */
+	__u32 pad;	/* must be 0 */
+};
+
+/* Make lazy aliases, free the pages, reallocate, set the caching. */
+struct pat_seed {
+	__u32 pages;	/* 1..PAT_MAX_PAGES */
+	__u32 alias;	/* enum pat_alias */
+	__u32 mode;	/* enum pat_mode */
+	__u32 flags;	/* must be 0 */
+};
+
+/* What the last ALLOC or SEED saw. */
+struct pat_verdict {
+	__u32 pages;		/* pages in the buffer */
+	__u32 reused;		/* of them, pages that carried the lazy alias */
+	__u32 dirty_before;	/* pages with unflushed aliases before CPA */
+	__u32 dirty_after;	/* ... after CPA (must be 0 unless off) */
+	__u32 checker;		/* 1 if page_alias_check tracks pages */
+	__u32 pad;
+};
+
+#define PAT_IOC_MAGIC	0xa7
+#define PAT_IOC_ALLOC	_IOW(PAT_IOC_MAGIC, 1, struct pat_alloc)
+#define PAT_IOC_FREE	_IO(PAT_IOC_MAGIC, 2)
+#define PAT_IOC_ALIAS	_IOW(PAT_IOC_MAGIC, 3, struct pat_alias_req)
+#define PAT_IOC_SEED	_IOW(PAT_IOC_MAGIC, 4, struct pat_seed)
+#define PAT_IOC_VERDICT	_IOR(PAT_IOC_MAGIC, 5, struct pat_verdict)
+
+#endif /* _UAPI_LINUX_PAGE_ALIAS_TEST_H */

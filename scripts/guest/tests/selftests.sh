@@ -1,0 +1,4 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The page_alias kselftest (KTAP on stdout).
+CHURN_SECONDS=${CHURN_SECONDS:-4} exec /bin/page_alias

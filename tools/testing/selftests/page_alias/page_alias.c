@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alias: kselftest for CONFIG_PAGE_ALIAS_CHECK, driving the DRM/TTM- and
+ * AGP-like test driver /dev/page_alias_test (CONFIG_PAGE_ALIAS_TEST).
+ *
+ * Each scenario makes lazy kernel aliases of pages (vmap, vm_map_ram,
+ * vmalloc, vfree_atomic), frees them, gets them back from the allocator and
+ * makes them WC/UC, under the policies off, purge and warn, and checks the
+ * driver's verdict, the checker's stats and the kernel log.  Under "off" the
+ * alias must go unnoticed (what a regression would look like); under purge
+ * and warn it must be caught and purged.
+ *
+ *   page_alias            all tests (KTAP)
+ *   page_alias --bug      one seed scenario; with page_alias_check=bug the
+ *                         kernel must BUG() with a report (run in its own boot)
+ * Env: CHURN_SECONDS (default 4): duration of each concurrent churn test.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+#include "../../../../include/uapi/linux/page_alias_test.h"
+
+#define DEV		"/dev/page_alias_test"
+#define DBG		"/sys/kernel/debug/page_alias_check/"
+#define REPORT		"BUG: page_alias_check: unflushed alias pfn:"
+
+static bool have_checker;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static long stat_read(const char *name)
+{
+	char line[128];
+	size_t len = strlen(name);
+	long val = -1;
+	FILE *f = fopen(DBG "stats", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':')
+			val = atol(line + len + 1);
+	fclose(f);
+	return val;
+}
+
+struct stats {
+	long found, forced, skipped, reports, checks;
+};
+
+static void stats_get(struct stats *s)
+{
+	s->found = stat_read("aliases_found");
+	s->forced = stat_read("purges_forced");
+	s->skipped = stat_read("purges_skipped");
+	s->reports = stat_read("reports");
+	s->checks = stat_read("checks");
+}
+
+/* Write @buf (@len bytes) to the policy file; returns 0 or -errno. */
+static int policy_write(const void *buf, size_t len)
+{
+	int fd = open(DBG "policy", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+static int policy_set(const char *p)
+{
+	return policy_write(p, strlen(p));
+}
+
+static const char *policy_get(void)
+{
+	static char buf[16];
+	FILE *f = fopen(DBG "policy", "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* The kernel log from now on: open /dev/kmsg at its end. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Count new log records containing @needle. */
+static int kmsg_count(int fd, const char *needle)
+{
+	char rec[2048];
+	int n = 0;
+	ssize_t len;
+
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0) {
+			if (errno == EPIPE)
+				continue;	/* overwritten records */
+			break;
+		}
+		rec[len] = '\0';
+		if (strstr(rec, needle))
+			n++;
+	}
+	return n;
+}
+
+static int dev_open(void)
+{
+	return open(DEV, O_RDWR);
+}
+
+static int ioc(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+struct scenario {
+	const char *name;
+	__u32 alias, mode, pages;
+};
+
+static const struct scenario scenarios[] = {
+	{ "vmap_ttm_wc_1",	  PAT_ALIAS_VMAP,	  PAT_MODE_TTM_WC, 1 },
+	{ "vmap_ttm_wc_16",	  PAT_ALIAS_VMAP,	  PAT_MODE_TTM_WC, 16 },
+	{ "vm_map_ram_small_uc",  PAT_ALIAS_VM_MAP_RAM,	  PAT_MODE_TTM_UC, 8 },
+	{ "vm_map_ram_large_wc",  PAT_ALIAS_VM_MAP_RAM,	  PAT_MODE_TTM_WC, 80 },
+	{ "vmalloc_agp_uc",	  PAT_ALIAS_VMALLOC,	  PAT_MODE_AGP_UC, 4 },
+	{ "vfree_atomic_ttm_uc",  PAT_ALIAS_VFREE_ATOMIC, PAT_MODE_TTM_UC, 2 },
+};
+
+static int seed(int fd, const struct scenario *sc, struct pat_verdict *v)
+{
+	struct pat_seed req = {
+		.pages = sc->pages, .alias = sc->alias, .mode = sc->mode,
+	};
+	int ret = ioc(fd, PAT_IOC_SEED, &req);
+
+	if (!ret)
+		ret = ioc(fd, PAT_IOC_VERDICT, v);
+	return ret;
+}
+
+static void run_scenario(const struct scenario *sc, const char *policy)
+{
+	struct stats a, b;
+	struct pat_verdict v;
+	int fd, kfd, reports_logged, ret;
+	bool ok;
+
+	fd = dev_open();
+	kfd = kmsg_open();
+	stats_get(&a);
+	ret = seed(fd, sc, &v);
+	stats_get(&b);
+	reports_logged = kmsg_count(kfd, REPORT);
+	ioc(fd, PAT_IOC_FREE, NULL);
+	close(fd);
+	close(kfd);
+
+	if (ret) {
+		ksft_test_result_fail("%s_%s: seed failed: %s\n", sc->name,
+				      policy, strerror(-ret));
+		return;
+	}
+	ksft_print_msg("%s/%s: pages %u reused %u dirty %u->%u found +%ld forced +%ld reports +%ld logged %d\n",
+		       sc->name, policy, v.pages, v.reused, v.dirty_before,
+		       v.dirty_after, b.found - a.found, b.forced - a.forced,
+		       b.reports - a.reports, reports_logged);
+	if (!v.reused || !v.dirty_before) {
+		/* Without a reused dirty page there is nothing to catch. */
+		ksft_test_result_fail("%s_%s: scenario did not reproduce (reused %u, dirty %u)\n",
+				      sc->name, policy, v.reused, v.dirty_before);
+		return;
+	}
+	if (!strcmp(policy, "off")) {
+		/* Upstream behaviour: purged blindly, never seen. */
+		ok = b.found == a.found && b.reports == a.reports &&
+		     !reports_logged && v.dirty_after == 0;
+		ksft_test_result(ok, "%s_off_alias_unnoticed\n", sc->name);
+		return;
+	}
+	ok = b.found - a.found >= 1 && b.forced - a.forced >= 1 &&
+	     v.dirty_after == 0;
+	if (!strcmp(policy, "purge"))
+		ok = ok && b.reports == a.reports && !reports_logged;
+	else
+		ok = ok && b.reports - a.reports >= 1 && reports_logged >= 1;
+	ksft_test_result(ok, "%s_%s_alias_caught\n", sc->name, policy);
+}
+
+/* Alias-free TTM-like alloc/free cycles: no purge unless a page was dirty. */
+static void test_clean_skips_purge(void)
+{
+	struct pat_alloc req = { .pages = 1, .mode = PAT_MODE_TTM_WC };
+	struct pat_verdict v;
+	struct stats a, b;
+	int i, fd = dev_open(), dirty = 0, failed = 0;
+
+	stats_get(&a);
+	for (i = 0; i < 50; i++) {
+		if (ioc(fd, PAT_IOC_ALLOC, &req) || ioc(fd, PAT_IOC_VERDICT, &v) ||
+		    ioc(fd, PAT_IOC_FREE, NULL))
+			failed++;
+		dirty += v.dirty_before > 0;
+	}
+	stats_get(&b);
+	close(fd);
+	ksft_print_msg("clean cycles: forced +%ld skipped +%ld dirty %d\n",
+		       b.forced - a.forced, b.skipped - a.skipped, dirty);
+	ksft_test_result(!failed && b.forced - a.forced <= dirty &&
+			 b.skipped - a.skipped >= 2 * (50 - dirty),
+			 "purge_clean_cycles_skip_global_purge\n");
+}
+
+static void test_mmap(__u32 mode, const char *name)
+{
+	struct pat_alloc req = { .pages = 4, .mode = mode };
+	size_t len = 4 * getpagesize(), i;
+	unsigned char *p;
+	bool ok = true;
+	int fd = dev_open();
+
+	if (ioc(fd, PAT_IOC_ALLOC, &req)) {
+		ksft_test_result_fail("%s: alloc failed\n", name);
+		close(fd);
+		return;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		ksft_test_result_fail("%s: mmap: %s\n", name, strerror(errno));
+		close(fd);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 7 + 3);
+	for (i = 0; i < len; i++)
+		ok = ok && p[i] == (unsigned char)(i * 7 + 3);
+	munmap(p, len);
+	close(fd);
+	ksft_test_result(ok, "%s\n", name);
+}
+
+/* ---- bad input ---------------------------------------------------------- */
+
+static void expect_err(int got, int want, const char *name)
+{
+	if (got == want)
+		ksft_test_result_pass("%s\n", name);
+	else
+		ksft_test_result_fail("%s: got %d (%s), want %d (%s)\n", name,
+				      got, strerror(-got), want, strerror(-want));
+}
+
+static void test_bad_ioctls(void)
+{
+	struct pat_alloc al = { .pages = 1, .mode = PAT_MODE_TTM_WC };
+	struct pat_alias_req ar = { .pages = 1, .alias = PAT_ALIAS_VMAP };
+	struct pat_seed sd = { .pages = 1, .alias = PAT_ALIAS_VMAP, .mode = PAT_MODE_TTM_WC };
+	int fd = dev_open();
+	void *p;
+
+	al.pages = 0;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EINVAL, "bad_alloc_zero_pages");
+	al.pages = PAT_MAX_PAGES + 1;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -E2BIG, "bad_alloc_too_many_pages");
+	al.pages = 0xffffffffu;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -E2BIG, "bad_alloc_huge_count");
+	al.pages = 1;
+	al.mode = 99;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EINVAL, "bad_alloc_mode");
+	al.mode = PAT_MODE_TTM_WC;
+	al.flags = 1;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EINVAL, "bad_alloc_flags");
+	al.flags = 0;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, NULL), -EFAULT, "bad_alloc_null");
+	expect_err(ioc(fd, PAT_IOC_FREE, NULL), -ENOENT, "bad_free_nothing");
+	expect_err(ioc(fd, _IO(PAT_IOC_MAGIC, 99), NULL), -ENOTTY, "bad_unknown_cmd");
+	ar.alias = 0;
+	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_method");
+	ar.alias = PAT_ALIAS_VMAP;
+	ar.pad = 1;
+	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_pad");
+	sd.mode = 0;
+	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -EINVAL, "bad_seed_mode");
+	expect_err(ioc(fd, PAT_IOC_VERDICT, NULL), -EFAULT, "bad_verdict_null");
+	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	expect_err(p == MAP_FAILED ? -errno : 0, -ENOENT, "bad_mmap_no_buffer");
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), 0, "alloc_one_page");
+	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EBUSY, "bad_alloc_twice");
+	p = mmap(NULL, 2 * getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	expect_err(p == MAP_FAILED ? -errno : 0, -EINVAL, "bad_mmap_too_long");
+	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, getpagesize());
+	expect_err(p == MAP_FAILED ? -errno : 0, -EINVAL, "bad_mmap_offset");
+	expect_err(ioc(fd, PAT_IOC_FREE, NULL), 0, "free_one_page");
+	close(fd);
+}
+
+static void test_bad_policy_writes(void)
+{
+	static const struct { const char *name; const char *buf; size_t len; } bad[] = {
+		{ "bad_policy_unknown", "bogus", 5 },
+		{ "bad_policy_upper_case", "WARN", 4 },
+		{ "bad_policy_partial", "wa", 2 },
+		{ "bad_policy_trailing_junk", "warn x", 6 },
+		{ "bad_policy_binary", "w\0rn", 4 },
+		{ "bad_policy_empty", "\n", 1 },
+		{ "bad_policy_long", "purgepurgepurgepurge", 20 },
+	};
+	char before[16];
+	unsigned int i;
+
+	snprintf(before, sizeof(before), "%s", policy_get());
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret = policy_write(bad[i].buf, bad[i].len);
+
+		ksft_test_result(ret == -EINVAL && !strcmp(policy_get(), before),
+				 "%s\n", bad[i].name);
+	}
+}
+
+/* ---- concurrency -------------------------------------------------------- */
+
+struct churn {
+	volatile bool stop;
+	long ops, dirty_ops, missed, errors;
+	pthread_mutex_t lock;
+};
+
+/* TTM-like pool traffic: WC/UC allocations and seed cycles on one CPU. */
+static void *ttm_worker(void *arg)
+{
+	struct churn *c = arg;
+	struct pat_verdict v;
+	long ops = 0, dirty = 0, missed = 0, errors = 0;
+	int fd = dev_open(), i = 0;
+
+	while (!c->stop) {
+		const struct scenario *sc = &scenarios[i++ % 4];
+		struct pat_alloc al = { .pages = 1 + i % 16,
+					.mode = i & 1 ? PAT_MODE_TTM_WC : PAT_MODE_TTM_UC };
+		int ret = (i % 3) ? ioc(fd, PAT_IOC_ALLOC, &al) : seed(fd, sc, &v);
+
+		if (!ret)
+			ret = ioc(fd, PAT_IOC_VERDICT, &v);
+		if (!ret) {
+			ops++;
+			dirty += v.dirty_before > 0;
+			missed += v.dirty_after > 0;
+		} else {
+			errors++;
+		}
+		ioc(fd, PAT_IOC_FREE, NULL);
+	}
+	close(fd);
+	pthread_mutex_lock(&c->lock);
+	c->ops += ops;
+	c->dirty_ops += dirty;
+	c->missed += missed;
+	c->errors += errors;
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* Filesystem-like vmap/vunmap churn that keeps a lazy backlog. */
+static void *vmap_churner(void *arg)
+{
+	struct churn *c = arg;
+	int fd = dev_open(), i = 0;
+
+	while (!c->stop) {
+		struct pat_alias_req ar = {
+			.pages = 1 + i % 32,
+			.alias = i & 1 ? PAT_ALIAS_VMAP : PAT_ALIAS_VM_MAP_RAM,
+		};
+
+		i++;
+		if (ioc(fd, PAT_IOC_ALIAS, &ar))
+			__atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
+	}
+	close(fd);
+	return NULL;
+}
+
+static void test_churn(const char *policy, int seconds)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[64], vm;
+	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct stats a, b;
+	int kfd, logged, i, n = ncpu < 64 ? ncpu : 64;
+	bool ok;
+
+	kfd = kmsg_open();
+	stats_get(&a);
+	pthread_create(&vm, NULL, vmap_churner, &c);
+	for (i = 0; i < n; i++)
+		pthread_create(&th[i], NULL, ttm_worker, &c);
+	sleep(seconds);
+	c.stop = true;
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	pthread_join(vm, NULL);
+	stats_get(&b);
+	logged = kmsg_count(kfd, REPORT);
+	close(kfd);
+	ksft_print_msg("churn/%s %ds: %ld ops, %ld with dirty pages, %ld missed, %ld errors, found +%ld forced +%ld skipped +%ld reports +%ld\n",
+		       policy, seconds, c.ops, c.dirty_ops, c.missed, c.errors,
+		       b.found - a.found, b.forced - a.forced,
+		       b.skipped - a.skipped, b.reports - a.reports);
+	/*
+	 * No op may leave a dirty page behind its attribute change, and no
+	 * report may name a page that the driver did not see dirty.
+	 */
+	ok = c.ops > 0 && !c.missed && !c.errors;
+	if (!strcmp(policy, "purge"))
+		ok = ok && b.reports == a.reports && !logged;
+	else
+		ok = ok && b.reports - a.reports <= c.dirty_ops;
+	ksft_test_result(ok, "churn_%s_no_missed_no_false_reports\n", policy);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int bug_mode(void)
+{
+	struct pat_verdict v;
+	int fd = dev_open();
+
+	ksft_print_header();
+	ksft_set_plan(1);
+	ksft_print_msg("seed scenario under policy %s: the kernel must BUG()\n",
+		       policy_get());
+	seed(fd, &scenarios[0], &v);
+	ksft_test_result_fail("bug_policy_stops_kernel: still running (reused %u dirty %u)\n",
+			      v.reused, v.dirty_before);
+	ksft_finished();
+}
+
+int main(int argc, char **argv)
+{
+	const char *policies[] = { "off", "purge", "warn" };
+	int churn = getenv("CHURN_SECONDS") ? atoi(getenv("CHURN_SECONDS")) : 4;
+	unsigned int p, s, nsc = sizeof(scenarios) / sizeof(scenarios[0]);
+	char saved[16];
+	int fd;
+
+	fd = dev_open();
+	if (fd < 0)
+		ksft_exit_skip("%s: %s (CONFIG_PAGE_ALIAS_TEST)\n", DEV, strerror(errno));
+	close(fd);
+	have_checker = stat_read("enabled") == 1;
+	if (argc > 1 && !strcmp(argv[1], "--bug"))
+		return bug_mode();
+	if (churn < 1 || churn > 600)
+		ksft_exit_fail_msg("CHURN_SECONDS=%d: expected 1..600\n", churn);
+
+	ksft_print_header();
+	if (!have_checker) {
+		/* Checker not built (or booted off): show what is missed. */
+		ksft_set_plan(nsc);
+		for (s = 0; s < nsc; s++) {
+			struct pat_verdict v;
+			int ret;
+
+			fd = dev_open();
+			ret = seed(fd, &scenarios[s], &v);
+			ioc(fd, PAT_IOC_FREE, NULL);
+			close(fd);
+			ksft_test_result(!ret && !v.checker && !v.dirty_before,
+					 "%s_no_checker_sees_nothing\n",
+					 scenarios[s].name);
+		}
+		ksft_finished();
+	}
+
+	ksft_set_plan(3 * nsc + 1 + 2 + 18 + 7 + 2);
+	snprintf(saved, sizeof(saved), "%s", policy_get());
+	for (p = 0; p < 3; p++) {
+		if (policy_set(policies[p]))
+			ksft_exit_fail_msg("cannot set policy %s\n", policies[p]);
+		for (s = 0; s < nsc; s++)
+			run_scenario(&scenarios[s], policies[p]);
+	}
+	policy_set("purge");
+	test_clean_skips_purge();
+	test_mmap(PAT_MODE_TTM_WC, "mmap_wc_buffer_read_write");
+	test_mmap(PAT_MODE_TTM_UC, "mmap_uc_buffer_read_write");
+	test_bad_ioctls();
+	test_bad_policy_writes();
+	test_churn("purge", churn);
+	policy_set("warn");
+	test_churn("warn", churn);
+	policy_set(saved);
+	ksft_finished();
+}
