@@ -28,3 +28,16 @@ run:
 
 check:
 	@scripts/check.sh
+
+.PHONY: bench series series-check lint
+bench:
+	@scripts/bench.sh
+
+series:
+	@scripts/make-series.sh >/dev/null
+
+series-check:
+	@scripts/series-check.sh
+
+lint:
+	@scripts/lint.sh

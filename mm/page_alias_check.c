@@ -99,6 +99,9 @@ struct pac_stats pac_stats;
 static DEFINE_XARRAY_FLAGS(pac_index, XA_FLAGS_LOCK_IRQ);
 static atomic_long_t pac_flush_seq;
 
+/* Checks in a vm_unmap_aliases() now: attributes its flushes to checks. */
+static atomic_t pac_in_purge;
+
 /* Range whose stale translations are not in the index; see pac_untrack(). */
 static struct {
 	unsigned long start, end, seq;
@@ -402,6 +405,9 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 		return;
 	last = (end - 1) >> PAGE_SHIFT;
 	atomic_long_inc(&pac_stats.flushes_seen);
+	/* Approximate: a flush of another CPU during a check counts too. */
+	if (atomic_read(&pac_in_purge))
+		atomic_long_inc(&pac_stats.flushes_in_checks);
 
 	xas_lock_irqsave(&xas, flags);
 	xas_for_each(&xas, entry, last) {
@@ -459,11 +465,18 @@ static bool pac_untracked_pending(void)
 	return READ_ONCE(pac_untracked.active);
 }
 
-/* Purge everything vmalloc knows of; then make sure nothing is left. */
+static void pac_unmap_aliases(void)
+{
+	atomic_inc(&pac_in_purge);
+	vm_unmap_aliases();
+	atomic_dec(&pac_in_purge);
+}
+
+/* Purge everything vmalloc knows of. */
 static void pac_purge(void)
 {
 	atomic_long_inc(&pac_stats.purges_forced);
-	vm_unmap_aliases();
+	pac_unmap_aliases();
 }
 
 struct pac_scan {
@@ -502,16 +515,19 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	int policy = READ_ONCE(page_alias_check_policy);
 	struct pac_scan scan;
 
-	if (!static_branch_unlikely(&page_alias_check_key) ||
-	    policy == PAGE_ALIAS_CHECK_OFF) {
+	if (!static_branch_unlikely(&page_alias_check_key)) {
 		vm_unmap_aliases();
+		return;
+	}
+	if (policy == PAGE_ALIAS_CHECK_OFF) {
+		atomic_long_inc(&pac_stats.purges_blind);
+		pac_unmap_aliases();
 		return;
 	}
 	atomic_long_inc(&pac_stats.checks);
 	if (req->nr > READ_ONCE(page_alias_check_walk_max)) {
 		atomic_long_inc(&pac_stats.checks_large);
 		pac_purge();
-		pac_verify_after_purge(req);
 		return;
 	}
 

@@ -37,6 +37,8 @@ struct pac_stats {
 	atomic_long_t alias_pages;	/* dirty pages in those requests */
 	atomic_long_t purges_forced;	/* vm_unmap_aliases() done by checks */
 	atomic_long_t purges_skipped;	/* vm_unmap_aliases() avoided */
+	atomic_long_t purges_blind;	/* ... done unchecked, policy off */
+	atomic_long_t flushes_in_checks; /* TLB flushes during those purges */
 	atomic_long_t purge_missed;	/* page still dirty after a purge */
 	atomic_long_t reports;		/* reports, printed or rate-limited */
 	atomic_long_t reports_suppressed; /* ... not printed (rate limit) */

@@ -109,6 +109,8 @@ static const struct {
 	PAC_STAT(alias_pages),
 	PAC_STAT(purges_forced),
 	PAC_STAT(purges_skipped),
+	PAC_STAT(purges_blind),
+	PAC_STAT(flushes_in_checks),
 	PAC_STAT(purge_missed),
 	PAC_STAT(reports),
 	PAC_STAT(reports_suppressed),

@@ -8,7 +8,9 @@
 #   off       same config with CONFIG_PAGE_ALIAS_CHECK=n
 #   upstream  the pristine tree (pac-base), same base config: the reference
 #   debug     "on" plus lockdep, KASAN, kmemleak, DEBUG_VM
-# Env: EXTRA_CONFIG="file ..." more fragments; JOBS; PAC_CACHE; KSRC.
+# Env: EXTRA_CONFIG="file ..." more fragments; JOBS; PAC_CACHE; KSRC;
+#      PAC_BUILD_SRC/PAC_BUILD_DIR: tree and build dir to use;
+#      PAC_LENIENT_CONFIG=1: ignore requested options unknown to the tree.
 # Prints the build directory on stdout.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -33,7 +35,12 @@ for f in "${FRAGS[@]}"; do [[ -f $f ]] || die "missing config fragment $f"; done
 
 need_build_pkgs
 
-SRC=$("$PAC_ROOT/scripts/prepare-tree.sh")
+if [[ -n ${PAC_BUILD_SRC:-} ]]; then
+	# A tree prepared by someone else (make series-check).
+	SRC=$PAC_BUILD_SRC
+else
+	SRC=$("$PAC_ROOT/scripts/prepare-tree.sh")
+fi
 if [[ $VARIANT == upstream ]]; then
 	# A worktree of pac-base beside the patched tree: same files, no series.
 	main_src=$SRC
@@ -46,7 +53,7 @@ if [[ $VARIANT == upstream ]]; then
 	git -C "$SRC" clean -q -fdx
 fi
 
-B=$PAC_CACHE/build/$VARIANT${BUILD_SUFFIX:-}
+B=${PAC_BUILD_DIR:-$PAC_CACHE/build/$VARIANT}
 mkdir -p "$B" || die "cannot create build directory $B"
 [[ -w $B ]] || die "build directory $B is not writable"
 
@@ -69,6 +76,11 @@ while IFS= read -r line; do
 	line=${line%%#*}
 	[[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]] || continue
 	opt=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+	# Series prefixes: options of later patches do not exist yet.
+	if [[ -n ${PAC_LENIENT_CONFIG:-} ]] &&
+		! grep -rqx --include='Kconfig*' "config ${opt#CONFIG_}" "$SRC"; then
+		continue
+	fi
 	if [[ $val == n ]]; then
 		grep -q "^$opt=" "$tmpcfg/.config" && { echo "  $opt: requested n, got $(grep "^$opt=" "$tmpcfg/.config")" >&2; bad=1; }
 	else

@@ -3,7 +3,7 @@
 #
 # Build the page_alias kselftest statically, through the kernel's own
 # selftests Makefile (make -C tools/testing/selftests TARGETS=page_alias).
-# Usage: build-selftests.sh BUILD_DIR   (prints the binary's path)
+# Usage: build-selftests.sh BUILD_DIR   (prints the guest binaries' paths)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -18,6 +18,12 @@ if ! make -s -C "$SRC/tools/testing/selftests" TARGETS=page_alias \
 	tail -n 20 "$out/build.log" >&2
 	die "kselftest build failed; log: $out/build.log"
 fi
-bin=$(find "$out" -name page_alias -type f -perm -u+x | head -n 1)
-[[ -n $bin ]] || die "kselftest page_alias not built; log: $out/build.log"
-echo "$bin"
+bins=""
+for name in page_alias page_alias_bench; do
+	bin=$(find "$out" -name "$name" -type f -perm -u+x | head -n 1)
+	[[ -n $bin ]] || die "kselftest $name not built; log: $out/build.log"
+	bins="$bins $bin"
+done
+# The guest's module loader (see scripts/guest/pac_insmod.c).
+gcc -static -O2 -Wall -o "$out/pac_insmod" "$PAC_ROOT/scripts/guest/pac_insmod.c"
+echo "$bins $out/pac_insmod"

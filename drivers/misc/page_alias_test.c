@@ -12,6 +12,7 @@
  *                   reallocate on the same CPU, switch to WC/UC
  *  PAT_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
  *                   unflushed aliases before and after the attribute change
+ *  PAT_IOC_BENCH    time set_pages_array_wc() + _wb() rounds (benchmarks)
  *  mmap             map the buffer to user space WC/UC, as DRM does
  *
  * Interface: include/uapi/linux/page_alias_test.h.
@@ -28,6 +29,8 @@
 #include <linux/mutex.h>
 #include <linux/page_alias_check.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/page_alias_test.h>
@@ -355,6 +358,63 @@ static int pat_ioc_seed(struct pat_buf *buf, void __user *uarg)
 	return pat_install(buf, pages, req.pages, req.mode, reused);
 }
 
+static int pat_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* What TTM does on a pool refill and release, timed round by round. */
+static int pat_ioc_bench(void __user *uarg)
+{
+	struct pat_bench req;
+	struct page **pages;
+	u64 *ns, t0, sum = 0;
+	u32 i;
+	int ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	ret = pat_check_count(req.pages);
+	if (ret)
+		return ret;
+	if (!req.iters)
+		return -EINVAL;
+	if (req.iters > PAT_MAX_ITERS)
+		return -E2BIG;
+	ns = kvcalloc(req.iters, sizeof(*ns), GFP_KERNEL);
+	pages = pat_alloc_pages(req.pages);
+	if (!ns || !pages) {
+		kvfree(ns);
+		if (pages)
+			pat_free_pages(pages, req.pages);
+		kvfree(pages);
+		return -ENOMEM;
+	}
+	for (i = 0; i < req.iters && !ret; i++) {
+		t0 = ktime_get_ns();
+		ret = set_pages_array_wc(pages, req.pages);
+		if (!ret)
+			ret = set_pages_array_wb(pages, req.pages);
+		ns[i] = ktime_get_ns() - t0;
+		sum += ns[i];
+		cond_resched();
+	}
+	if (!ret) {
+		sort(ns, req.iters, sizeof(*ns), pat_cmp_u64, NULL);
+		req.median_ns = ns[req.iters / 2];
+		req.p99_ns = ns[min_t(u32, req.iters - 1, req.iters * 99 / 100)];
+		req.mean_ns = div_u64(sum, req.iters);
+		if (copy_to_user(uarg, &req, sizeof(req)))
+			ret = -EFAULT;
+	}
+	pat_free_pages(pages, req.pages);
+	kvfree(pages);
+	kvfree(ns);
+	return ret;
+}
+
 static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pat_buf *buf = file->private_data;
@@ -375,6 +435,9 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case PAT_IOC_SEED:
 		ret = pat_ioc_seed(buf, uarg);
+		break;
+	case PAT_IOC_BENCH:
+		ret = pat_ioc_bench(uarg);
 		break;
 	case PAT_IOC_VERDICT:
 		ret = copy_to_user(uarg, &buf->verdict, sizeof(buf->verdict)) ?

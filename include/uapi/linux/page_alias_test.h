@@ -59,11 +59,23 @@ struct pat_verdict {
 	__u32 pad;
 };
 
+/* Time set_pages_array_wc() + set_pages_array_wb() rounds in the kernel. */
+struct pat_bench {
+	__u32 pages;		/* in: 1..PAT_MAX_PAGES */
+	__u32 iters;		/* in: 1..PAT_MAX_ITERS */
+	__u64 median_ns;	/* out: per round */
+	__u64 p99_ns;
+	__u64 mean_ns;
+};
+
+#define PAT_MAX_ITERS	100000
+
 #define PAT_IOC_MAGIC	0xa7
 #define PAT_IOC_ALLOC	_IOW(PAT_IOC_MAGIC, 1, struct pat_alloc)
 #define PAT_IOC_FREE	_IO(PAT_IOC_MAGIC, 2)
 #define PAT_IOC_ALIAS	_IOW(PAT_IOC_MAGIC, 3, struct pat_alias_req)
 #define PAT_IOC_SEED	_IOW(PAT_IOC_MAGIC, 4, struct pat_seed)
 #define PAT_IOC_VERDICT	_IOR(PAT_IOC_MAGIC, 5, struct pat_verdict)
+#define PAT_IOC_BENCH	_IOWR(PAT_IOC_MAGIC, 6, struct pat_bench)
 
 #endif /* _UAPI_LINUX_PAGE_ALIAS_TEST_H */
