@@ -26,16 +26,17 @@
  * address and really started after the PTE was cleared.  A vmalloc bug that
  * forgets to flush a range leaves the page dirty and is reported.
  *
- * Ordering.  The unmapper does: clear PTE (xchg, a full barrier on x86),
- * read the sequence number S.  The flusher does: atomic increment of the
- * sequence number to F (fully ordered), send the flush.  If S < F, the read
- * of S came before the increment, so by the barriers on both sides the PTE
- * clear is visible to every CPU before the flush is sent: the flush removes
- * the translation and no CPU can load it again.  If S >= F the flush may
- * have raced with the clear and the entry is kept.  Entries and counts are
- * changed under the xarray lock, so the flush never misses an entry whose
- * sequence is older than its own: an entry inserted after the flush walked
- * the index stays (a false "dirty", never a false "clean").
+ * Ordering.  The unmapper does: clear PTEs, full barrier, read the sequence
+ * number S (once per batch, after all of its PTE clears).  The flusher
+ * does: atomic increment of the sequence number to F (fully ordered), send
+ * the flush.  If S < F, the read of S came before the increment, so by the
+ * barriers on both sides the PTE clear is visible to every CPU before the
+ * flush is sent: the flush removes the translation and no CPU can load it
+ * again.  If S >= F the flush may have raced with the clear and the entry
+ * is kept.  Entries and counts are changed under the xarray lock, so the
+ * flush never misses an entry whose sequence is older than its own: an
+ * entry inserted after the flush walked the index stays (a false "dirty",
+ * never a false "clean").
  *
  * If an entry cannot be recorded (no memory, pfn does not fit, the address
  * already has an unflushed entry), its range becomes "untracked": every check
@@ -317,19 +318,12 @@ static depot_stack_handle_t pac_save_stack(void)
 	return stack_depot_save(entries, nr, GFP_NOWAIT | __GFP_NOWARN);
 }
 
-static void pac_record_one(struct page_alias_check_batch *batch,
-			   unsigned long addr, unsigned long pfn)
+/* Record one cleared PTE.  Caller holds the index lock. */
+static void pac_record_one(unsigned long addr, unsigned long pfn,
+			   unsigned long seq, depot_stack_handle_t stack)
 {
-	unsigned long seq, idx = addr >> PAGE_SHIFT;
-	depot_stack_handle_t stack = batch->stack;
+	unsigned long idx = addr >> PAGE_SHIFT;
 	void *old;
-
-	/*
-	 * The PTE clear before us is a full barrier on x86 (xchg); make it one
-	 * everywhere: the clear must be visible before we read the sequence.
-	 */
-	smp_mb();
-	seq = atomic_long_read(&pac_flush_seq);
 
 	if (pfn >> PAC_PFN_BITS) {
 		pac_untrack(addr, addr + PAGE_SIZE);
@@ -357,31 +351,50 @@ static void pac_record_one(struct page_alias_check_batch *batch,
 	}
 }
 
+static void pac_batch_flush(struct page_alias_check_batch *batch)
+{
+	unsigned long flags, seq;
+	unsigned int i;
+
+	if (!batch->nr)
+		return;
+	if (pac_stacks && !batch->stack_saved) {
+		batch->stack = pac_save_stack();
+		batch->stack_saved = true;
+	}
+	/*
+	 * The PTE clears must be visible before we read the sequence (x86's
+	 * xchg is a full barrier already; pmd/pud clears are plain stores).
+	 * Reading it later than the clear only makes entries look newer.
+	 */
+	smp_mb();
+	seq = atomic_long_read(&pac_flush_seq);
+	xa_lock_irqsave(&pac_index, flags);
+	for (i = 0; i < batch->nr; i++)
+		pac_record_one(batch->addr[i], batch->pfn[i], seq, batch->stack);
+	xa_unlock_irqrestore(&pac_index, flags);
+	batch->nr = 0;
+}
+
 void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 			      unsigned long addr, unsigned long pfn,
 			      unsigned long nr_pages)
 {
 	unsigned long i;
 
-	if (!batch->locked) {
-		if (pac_stacks && !batch->stack_saved) {
-			batch->stack = pac_save_stack();
-			batch->stack_saved = true;
-		}
-		xa_lock_irqsave(&pac_index, batch->flags);
-		batch->locked = true;
+	for (i = 0; i < nr_pages; i++) {
+		if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
+			pac_batch_flush(batch);
+		batch->addr[batch->nr] = addr + i * PAGE_SIZE;
+		batch->pfn[batch->nr] = pfn + i;
+		batch->nr++;
 	}
-	for (i = 0; i < nr_pages; i++)
-		pac_record_one(batch, addr + i * PAGE_SIZE, pfn + i);
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_unmap);
 
 void __page_alias_check_unmap_end(struct page_alias_check_batch *batch)
 {
-	if (batch->locked) {
-		xa_unlock_irqrestore(&pac_index, batch->flags);
-		batch->locked = false;
-	}
+	pac_batch_flush(batch);
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_unmap_end);
 

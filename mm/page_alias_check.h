@@ -21,7 +21,7 @@ struct seq_file;
  * vm_unmap_aliases() with its kernel-wide TLB flush.  See the benchmark in
  * tools/testing/selftests/page_alias/ for the measurement.
  */
-#define PAC_WALK_MAX_DEFAULT	(1UL << 18)
+#define PAC_WALK_MAX_DEFAULT	(256UL * 1024)
 
 struct pac_stats {
 	atomic_long_t pages_tracked;	/* index entries now (unflushed maps) */

@@ -10,6 +10,7 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -23,6 +24,15 @@
 #include "page_alias_check.h"
 
 #define STAT(name) atomic_long_read(&pac_stats.name)
+
+/* Busy-wait, without sleeping: the race test needs its timing windows. */
+static void pac_spin_us(unsigned int us)
+{
+	u64 end = ktime_get_ns() + us * NSEC_PER_USEC;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
 
 struct pac_test_ctx {
 	int saved_policy;
@@ -134,7 +144,7 @@ static void vfree_atomic_marks_dirty(struct kunit *test)
 	for (i = 0; i < 200 && !count; i++) {
 		count = page_alias_check_pfn(pfn_of(page));
 		if (!count)
-			msleep(10);
+			usleep_range(10000, 20000);
 	}
 	KUNIT_EXPECT_EQ(test, count, 1);
 	vm_unmap_aliases();
@@ -274,7 +284,8 @@ static void purge_missed_is_caught(struct kunit *test)
 	addr = (unsigned long)area->addr;
 	pac_settle();
 	KUNIT_ASSERT_EQ(test, vmap_pages_range_noflush(addr, addr + PAGE_SIZE,
-			PAGE_KERNEL, &page, PAGE_SHIFT), 0);
+							PAGE_KERNEL, &page,
+							PAGE_SHIFT), 0);
 	vunmap_range_noflush(addr, addr + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 
@@ -342,12 +353,12 @@ static int pac_race_flusher(void *arg)
 
 	while (!READ_ONCE(race->stop) && !kthread_should_stop()) {
 		seq = __page_alias_check_flush_begin();
-		udelay(20);
+		pac_spin_us(20);
 		__page_alias_check_flush_end(race->addr, race->addr + PAGE_SIZE,
 					     seq);
 		race->flushes++;
 		/* A quiet gap, so a check can follow a flush with none begun. */
-		udelay(20);
+		pac_spin_us(20);
 		cond_resched();
 	}
 	while (!kthread_should_stop())
@@ -386,7 +397,7 @@ static unsigned long pac_race_run(struct kunit *test, unsigned int ms)
 		s0 = pac_read_flush_seq();
 		vunmap_range_noflush(race.addr, race.addr + PAGE_SIZE);
 		/* Give a flush that began before the unmap time to end. */
-		udelay(10);
+		pac_spin_us(10);
 		count = page_alias_check_pfn(pfn_of(page));
 		s2 = pac_read_flush_seq();
 		if ((count == 0 && s2 == s0) || count > 1)
@@ -611,6 +622,7 @@ static struct kunit_suite page_alias_check_test_suite = {
 	.exit = pac_test_exit,
 	.test_cases = page_alias_check_test_cases,
 };
+
 kunit_test_suite(page_alias_check_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for page_alias_check");

@@ -32,13 +32,13 @@ def pick(rows, **kw):
 
 
 def cpa_table(rows):
-    print('CPA: set_pages_array_wc + set_pages_array_wb per round (2 CPA calls), in-kernel ktime, smp 2')
+    print('CPA: one round = set_pages_array_wc + set_pages_array_wb (3 CPA calls), in-kernel ktime, smp 2')
     print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s | %s' % (
         'backlog', 'pages', 'upstream', 'off(blind)', 'purge', 'off/pur', 'ups/pur',
-        'fl/call', 'fl/call', 'p99 off/purge us'))
+        'fl/round', 'fl/round', 'p99 off/purge us'))
     print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s |' % (
         '', '', 'median us', 'median us', 'median us', '', '', 'off', 'purge'))
-    for backlog in ('idle', 'backlog'):
+    for backlog in ('busy', 'backlog'):
         for pages in sorted({int(r['pages']) for r in rows}):
             up = pick(rows, smp=2, kernel='upstream', backlog=backlog, pages=pages)
             off = pick(rows, smp=2, kernel='checker', policy='off', backlog=backlog, pages=pages)
@@ -50,7 +50,7 @@ def cpa_table(rows):
                 backlog, pages, m(up), m(off), m(pu), m(off) / m(pu), m(up) / m(pu),
                 float(off['check_flushes']), float(pu['check_flushes']),
                 int(off['p99_ns']) / 1000, int(pu['p99_ns']) / 1000))
-    print('fl/call: kernel TLB flushes done inside the check\'s purges per CPA call;')
+    print('fl/round: kernel TLB flushes done inside the checks\' purges per round;')
     print('         the vmap churn\'s own flush rate (no CPA running): %s flushes/s' % (
         (pick(rows, smp=2, kernel='checker', policy='off', backlog='backlog') or {}).get('churn_flush_rate', '?')))
     print()
@@ -60,7 +60,7 @@ def cpa_table(rows):
             off = pick(rows, smp=smp, policy='off', backlog='backlog', pages=pages)
             pu = pick(rows, smp=smp, policy='purge', backlog='backlog', pages=pages)
             if off and pu:
-                print('  smp %d pages %3d: off %8.1f us %5.2f fl/call | purge %8.1f us %5.2f fl/call | %.2fx' % (
+                print('  smp %d pages %3d: off %8.1f us %5.2f fl/round | purge %8.1f us %5.2f fl/round | %.2fx' % (
                     smp, pages, int(off['median_ns']) / 1000, float(off['check_flushes']),
                     int(pu['median_ns']) / 1000, float(pu['check_flushes']),
                     int(off['median_ns']) / int(pu['median_ns'])))
@@ -94,17 +94,17 @@ def memory_table(out):
 def plot(rows, out):
     data = os.path.join(out, 'plot.dat')
     with open(data, 'w') as f:
-        for kernel, policy, backlog in (('checker', 'off', 'idle'), ('checker', 'purge', 'idle'),
+        for kernel, policy, backlog in (('checker', 'off', 'busy'), ('checker', 'purge', 'busy'),
                                         ('checker', 'off', 'backlog'), ('checker', 'purge', 'backlog'),
-                                        ('upstream', '-', 'idle'), ('upstream', '-', 'backlog')):
+                                        ('upstream', '-', 'busy'), ('upstream', '-', 'backlog')):
             f.write('# %s %s %s\n' % (kernel, policy, backlog))
             for r in rows:
                 if r['smp'] == '2' and r['kernel'] == kernel and r['policy'] == policy and r['backlog'] == backlog:
                     f.write('%s %f\n' % (r['pages'], int(r['median_ns']) / 1000))
             f.write('\n\n')
-    names = ['blind purge (policy off), idle', 'page\\_alias\\_check purge, idle',
+    names = ['blind purge (policy off), busy CPU', 'page\\_alias\\_check purge, busy CPU',
              'blind purge (policy off), vmap backlog', 'page\\_alias\\_check purge, vmap backlog',
-             'upstream kernel, idle', 'upstream kernel, vmap backlog']
+             'upstream kernel, busy CPU', 'upstream kernel, vmap backlog']
     script = ['set terminal pngcairo size 900,560' if False else 'set terminal png size 900,560',
               'set output "%s"' % os.path.join(out, 'cpa-latency.png'),
               'set logscale xy', 'set xlabel "pages per set_pages_array_wc/wb round"',

@@ -54,7 +54,7 @@ for msg in "$SER"/[0-9][0-9].txt; do
 			die "$msg: patch $p does not apply"
 		echo "patches/$p" >>"$used"
 	done
-	git -C "$WT" add -A
+	git -C "$WT" add -A -f  # Debian's .gitignore ignores everything
 	{ echo "$subject"; echo; sed '1,/^$/d' "$msg"; } |
 		git -C "$WT" commit -q --author="$AUTHOR" -F -
 done

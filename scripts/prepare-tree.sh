@@ -161,12 +161,15 @@ main() {
 			n=$((n + 1))
 		fi
 	done <"$stage_dir/.files"
-	git -C "$src" status --porcelain --untracked-files=all -z |
+	git -C "$src" status --porcelain --untracked-files=all --ignored=matching -z |
 		while IFS= read -r -d '' line; do
 			f=${line:3}
 			grep -qxF -- "$f" "$stage_dir/.files" && continue
-			if [[ ${line:0:2} == '??' ]]; then
-				rm -f "$src/$f"
+			if [[ ${line:0:2} == '??' || ${line:0:2} == '!!' ]]; then
+				# A wholly untracked directory is listed as "dir/".
+				(cd "$src" && find "$f" -type f) | while read -r g; do
+					grep -qxF -- "$g" "$stage_dir/.files" || rm -f "$src/$g"
+				done
 			else
 				git -C "$src" checkout -q "$PAC_BASE_TAG" -- "$f"
 			fi

@@ -207,7 +207,7 @@ static int pat_wait_sole_ref(struct page **pages, u32 nr)
 		for (tries = 0; page_ref_count(pages[i]) > 1; tries++) {
 			if (tries > 200)
 				return -ETIMEDOUT;
-			msleep(10);
+			usleep_range(10000, 20000);
 		}
 	}
 	return 0;

@@ -51,16 +51,20 @@ struct page_alias_check_req {
 	void *data;
 };
 
+#define PAGE_ALIAS_CHECK_BATCH	16
+
 /*
- * Per-call state of one page table walk that clears kernel PTEs, so that the
- * index lock and the unmap stack are taken once per walk, not once per PTE.
+ * Cleared PTEs of one page table walk, recorded PAGE_ALIAS_CHECK_BATCH at a
+ * time so that the index lock and the unmap stack are taken once per batch
+ * and once per walk, not once per PTE.  Lives on the walker's stack.
  */
 struct page_alias_check_batch {
 #ifdef CONFIG_PAGE_ALIAS_CHECK
-	unsigned long flags;
+	unsigned int nr;
 	u32 stack;
-	bool locked;
 	bool stack_saved;
+	unsigned long addr[PAGE_ALIAS_CHECK_BATCH];
+	unsigned long pfn[PAGE_ALIAS_CHECK_BATCH];
 #endif
 };
 
@@ -86,7 +90,7 @@ void page_alias_check_range(struct page *page, unsigned long nr,
 static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *batch)
 {
 	if (static_branch_unlikely(&page_alias_check_key)) {
-		batch->locked = false;
+		batch->nr = 0;
 		batch->stack_saved = false;
 	}
 }

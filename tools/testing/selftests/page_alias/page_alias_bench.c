@@ -4,9 +4,14 @@
  * without a lazy vmap backlog, under the page_alias_check policies.
  * Not a test: it prints numbers.  One line per measurement:
  *
- *   BENCH,<kernel>,<policy>,<backlog>,<pages>,<iters>,<median_ns>,<p99_ns>,
- *         <mean_ns>,<flushes/call>,<check flushes/call>,<forced/call>,
- *         <blind/call>,<churn flushes/s>
+ *   BENCH,<kernel>,<policy>,<load>,<pages>,<iters>,<median_ns>,<p99_ns>,
+ *         <mean_ns>,<flushes/round>,<check flushes/round>,<forced/round>,
+ *         <blind/round>,<churn flushes/s>
+ *
+ * A round is set_pages_array_wc() + set_pages_array_wb() (3 CPA calls).
+ * <load> is "busy" (another CPU spins in user space: under TCG an idle
+ * vCPU answers IPIs slowly, which would swamp everything) or "backlog"
+ * (another CPU runs vmap/vunmap, keeping a lazy backlog).
  *
  * Usage: page_alias_bench KERNEL_LABEL POLICY... (e.g. "on off purge")
  * Env: BENCH_ITERS (default 200), BENCH_PAGES (default "1 16 512").
@@ -63,14 +68,34 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static volatile bool churn_stop;
+static bool churn_stop;
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&churn_stop, __ATOMIC_RELAXED);
+}
+
+static void set_stop(bool stop)
+{
+	__atomic_store_n(&churn_stop, stop, __ATOMIC_RELAXED);
+}
+
+/* Keep another CPU busy without touching vmalloc. */
+static void *spin(void *arg)
+{
+	unsigned long n = 0;
+
+	while (!stopping())
+		__atomic_add_fetch(&n, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
 
 /* A filesystem-like vmap/vunmap loop on another CPU: a lazy backlog. */
 static void *churn(void *arg)
 {
 	int fd = open("/dev/page_alias_test", O_RDWR), i = 0;
 
-	while (!churn_stop) {
+	while (!stopping()) {
 		struct pat_alias_req ar = { .pages = 1 + i++ % 16,
 					    .alias = PAT_ALIAS_VMAP };
 		ioctl(fd, PAT_IOC_ALIAS, &ar);
@@ -86,14 +111,14 @@ static void bench(int fd, const char *kernel, const char *policy,
 	struct pat_bench b = { .pages = pages, .iters = iters };
 	long f0 = stat_read("flushes_seen"), c0 = stat_read("flushes_in_checks");
 	long p0 = stat_read("purges_forced"), u0 = stat_read("purges_blind");
-	long calls = 2L * iters;	/* set_pages_array_wc + _wb */
+	long calls = iters;	/* rounds: set_pages_array_wc + _wb */
 
 	if (ioctl(fd, PAT_IOC_BENCH, &b)) {
 		fprintf(stderr, "PAT_IOC_BENCH: %s\n", strerror(errno));
 		exit(1);
 	}
 	printf("BENCH,%s,%s,%s,%u,%u,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.1f\n",
-	       kernel, policy, backlog ? "backlog" : "idle", pages, iters,
+	       kernel, policy, backlog ? "backlog" : "busy", pages, iters,
 	       (unsigned long long)b.median_ns, (unsigned long long)b.p99_ns,
 	       (unsigned long long)b.mean_ns,
 	       (double)(stat_read("flushes_seen") - f0) / calls,
@@ -128,11 +153,13 @@ int main(int argc, char **argv)
 	for (backlog = 0; backlog < 2; backlog++) {
 		double rate = 0;
 
-		if (backlog) {
+		set_stop(false);
+		if (!backlog) {
+			pthread_create(&th, NULL, spin, NULL);
+		} else {
 			long f0;
 			double t0;
 
-			churn_stop = false;
 			pthread_create(&th, NULL, churn, NULL);
 			/* The churn's own flush rate, before any CPA runs. */
 			f0 = stat_read("flushes_seen");
@@ -149,10 +176,8 @@ int main(int argc, char **argv)
 				bench(fd, argv[1], argv[a], backlog, pages[i],
 				      pages[i] > 64 ? iters / 4 : iters, rate);
 		}
-		if (backlog) {
-			churn_stop = true;
-			pthread_join(th, NULL);
-		}
+		set_stop(true);
+		pthread_join(th, NULL);
 	}
 	close(fd);
 	return 0;
