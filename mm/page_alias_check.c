@@ -38,6 +38,14 @@
  * entry inserted after the flush walked the index stays (a false "dirty",
  * never a false "clean").
  *
+ * page_alias_check_mode=epoch is a lighter variant for production-like
+ * runs: no index, no lock, no allocation.  A lazy unmap only stamps the
+ * page with the current flush sequence number; the page is clean once a
+ * flush of everything (flush_tlb_all()) or a vm_unmap_aliases() done by a
+ * check began after that stamp and completed.  It trusts vmalloc to flush
+ * everything it lazily unmapped when vm_unmap_aliases() returns, so a
+ * vmalloc bug like the one above goes unnoticed in this mode.
+ *
  * If an entry cannot be recorded (no memory, pfn does not fit, the address
  * already has an unflushed entry), its range becomes "untracked": every check
  * purges until a flush covering that range has completed.  Protection is
@@ -91,6 +99,10 @@ EXPORT_SYMBOL(page_alias_check_key);
 
 int page_alias_check_policy = PAC_DEFAULT_POLICY;
 static bool pac_stacks __ro_after_init = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_STACKS);
+bool page_alias_check_epoch __ro_after_init;
+
+/* Epoch mode: stamps below this sequence number are clean. */
+static atomic_long_t pac_clean_seq;
 
 /* Requests larger than this purge once instead of walking every page. */
 unsigned long page_alias_check_walk_max = PAC_WALK_MAX_DEFAULT;
@@ -164,6 +176,21 @@ static int __init early_page_alias_check_stacks(char *buf)
 }
 early_param("page_alias_check_stacks", early_page_alias_check_stacks);
 
+static int __init early_page_alias_check_mode(char *buf)
+{
+	if (buf && sysfs_streq(buf, "strict")) {
+		page_alias_check_epoch = false;
+	} else if (buf && sysfs_streq(buf, "epoch")) {
+		page_alias_check_epoch = true;
+	} else {
+		pr_warn("invalid page_alias_check_mode=%s (expected strict or epoch), using strict\n",
+			buf ? buf : "");
+		page_alias_check_epoch = false;
+	}
+	return 0;
+}
+early_param("page_alias_check_mode", early_page_alias_check_mode);
+
 /* ---- page_ext client ---------------------------------------------------- */
 
 static bool __init need_page_alias_check(void)
@@ -186,8 +213,9 @@ static void __init init_page_alias_check(void)
 		pac_stacks = false;
 	}
 	static_branch_enable(&page_alias_check_key);
-	pr_info("enabled, policy %s, %zu bytes per page%s\n",
+	pr_info("enabled, policy %s, %s mode, %zu bytes per page%s\n",
 		pac_policy_names[page_alias_check_policy],
+		page_alias_check_epoch ? "epoch" : "strict",
 		page_alias_check_ops.size, pac_stacks ? ", unmap stacks" : "");
 }
 
@@ -243,6 +271,42 @@ static void pac_rec_read(struct page_alias_check_rec *rec, void *arg)
 
 	out->unflushed.counter = atomic_read(&rec->unflushed);
 	out->unmap = pac_stacks ? READ_ONCE(rec->unmap) : 0;
+}
+
+/*
+ * Epoch mode keeps "stamp" in the unflushed field: the flush sequence
+ * number at the last lazy unmap, plus one (0: never unmapped lazily).
+ */
+struct pac_stamp {
+	u32 stamp;
+	depot_stack_handle_t stack;
+};
+
+static void pac_rec_stamp(struct page_alias_check_rec *rec, void *arg)
+{
+	struct pac_stamp *st = arg;
+
+	atomic_set(&rec->unflushed, st->stamp);
+	if (pac_stacks)
+		WRITE_ONCE(rec->unmap, st->stack);
+}
+
+static bool pac_stamp_dirty(u32 stamp)
+{
+	u32 clean = atomic_long_read(&pac_clean_seq);
+
+	/* Dirty if unmapped at or after the last clean point (wrap-safe). */
+	return stamp && (s32)(stamp - 1 - clean) >= 0;
+}
+
+/* Epoch mode: everything stamped before @seq is now known to be clean. */
+static void pac_epoch_done(unsigned long seq)
+{
+	long cur = atomic_long_read(&pac_clean_seq);
+
+	while ((long)(seq - cur) > 0 &&
+	       !atomic_long_try_cmpxchg(&pac_clean_seq, &cur, seq))
+		;
 }
 
 /* ---- sequence numbers ----------------------------------------------------- */
@@ -369,6 +433,15 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 	 */
 	smp_mb();
 	seq = atomic_long_read(&pac_flush_seq);
+	if (page_alias_check_epoch) {
+		struct pac_stamp st = { (u32)seq + 1 ?: 1, batch->stack };
+
+		for (i = 0; i < batch->nr; i++)
+			if (pac_with_rec(batch->pfn[i], pac_rec_stamp, &st))
+				atomic_long_inc(&pac_stats.lazy_unmaps);
+		batch->nr = 0;
+		return;
+	}
 	xa_lock_irqsave(&pac_index, flags);
 	for (i = 0; i < batch->nr; i++)
 		pac_record_one(batch->addr[i], batch->pfn[i], seq, batch->stack);
@@ -421,6 +494,11 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 	/* Approximate: a flush of another CPU during a check counts too. */
 	if (atomic_read(&pac_in_purge))
 		atomic_long_inc(&pac_stats.flushes_in_checks);
+	if (page_alias_check_epoch) {
+		if (start == 0 && end == ULONG_MAX)
+			pac_epoch_done(seq);
+		return;
+	}
 
 	xas_lock_irqsave(&xas, flags);
 	xas_for_each(&xas, entry, last) {
@@ -469,6 +547,8 @@ int page_alias_check_pfn(unsigned long pfn)
 	if (!static_branch_unlikely(&page_alias_check_key))
 		return 0;
 	pac_with_rec(pfn, pac_rec_read, &rec);
+	if (page_alias_check_epoch)
+		return pac_stamp_dirty(rec.unflushed.counter);
 	return rec.unflushed.counter;
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pfn);
@@ -480,9 +560,15 @@ static bool pac_untracked_pending(void)
 
 static void pac_unmap_aliases(void)
 {
+	/* Epoch mode trusts the purge: it starts a new clean point. */
+	unsigned long seq = page_alias_check_epoch ?
+			    atomic_long_inc_return(&pac_flush_seq) : 0;
+
 	atomic_inc(&pac_in_purge);
 	vm_unmap_aliases();
 	atomic_dec(&pac_in_purge);
+	if (page_alias_check_epoch)
+		pac_epoch_done(seq);
 }
 
 /* Purge everything vmalloc knows of. */
@@ -557,7 +643,8 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 			pac_report_alias(req, scan.first_pfn, scan.dirty, policy);
 	}
 	pac_purge();
-	if (scan.dirty)
+	/* Epoch mode has nothing to verify against: it trusts the purge. */
+	if (scan.dirty && !page_alias_check_epoch)
 		pac_verify_after_purge(req);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pages);

@@ -46,6 +46,7 @@ struct pac_stats {
 
 extern struct pac_stats pac_stats;
 extern int page_alias_check_policy;
+extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
 
 int page_alias_check_parse_policy(const char *s);

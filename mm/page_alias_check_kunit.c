@@ -65,6 +65,31 @@ static void pac_test_exit(struct kunit *test)
 	WRITE_ONCE(pac_test_ignore_seq, false);
 }
 
+/*
+ * vm_unmap_aliases() as a vmalloc user calls it.  Strict mode sees its TLB
+ * flush; epoch mode only trusts purges done by checks and full flushes, so
+ * there the test adds one.
+ */
+static void pac_vmalloc_purge(void)
+{
+	vm_unmap_aliases();
+	if (page_alias_check_epoch)
+		flush_tlb_all();
+}
+
+/* Tests of what only the strict (index) mode can tell. */
+static void pac_need_strict(struct kunit *test)
+{
+	if (page_alias_check_epoch)
+		kunit_skip(test, "strict mode only (booted with page_alias_check_mode=epoch)");
+}
+
+static void pac_need_epoch(struct kunit *test)
+{
+	if (!page_alias_check_epoch)
+		kunit_skip(test, "epoch mode only (boot with page_alias_check_mode=epoch)");
+}
+
 /* Flush every stale kernel translation: all pages read clean after this. */
 static void pac_settle(void)
 {
@@ -105,7 +130,7 @@ static void vunmap_marks_dirty(struct kunit *test)
 	pac_lazy_alias(test, page);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 	KUNIT_EXPECT_GE(test, STAT(lazy_unmaps) - before, 1);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	__free_page(page);
 }
@@ -123,7 +148,7 @@ static void vfree_marks_dirty(struct kunit *test)
 	memset(addr, 1, PAGE_SIZE);
 	vfree(addr);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	put_page(page);
 }
@@ -147,7 +172,7 @@ static void vfree_atomic_marks_dirty(struct kunit *test)
 			usleep_range(10000, 20000);
 	}
 	KUNIT_EXPECT_EQ(test, count, 1);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	put_page(page);
 }
@@ -168,7 +193,7 @@ static void vm_unmap_ram_block_marks_dirty(struct kunit *test)
 	vm_unmap_ram(addr, ARRAY_SIZE(pages));
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[i])), 1);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	for (i = 0; i < ARRAY_SIZE(pages); i++) {
 		KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[i])), 0);
 		__free_page(pages[i]);
@@ -195,7 +220,7 @@ static void vm_unmap_ram_area_marks_dirty(struct kunit *test)
 	for (i = 0; i < PAC_LARGE_PAGES; i++)
 		dirty += page_alias_check_pfn(pfn_of(pages[i]));
 	KUNIT_EXPECT_EQ(test, dirty, PAC_LARGE_PAGES);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	for (i = 0, dirty = 0; i < PAC_LARGE_PAGES; i++) {
 		dirty += page_alias_check_pfn(pfn_of(pages[i]));
 		__free_page(pages[i]);
@@ -208,6 +233,8 @@ static void flush_reset_perms_reads_clean(struct kunit *test)
 {
 	struct page *page;
 	void *addr;
+
+	pac_need_strict(test);
 
 	pac_settle();
 	addr = vmalloc(PAGE_SIZE);
@@ -222,14 +249,17 @@ static void flush_reset_perms_reads_clean(struct kunit *test)
 
 static void counts_add_up(struct kunit *test)
 {
-	struct page *page = pac_alloc_page(test);
+	struct page *page;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
 
 	pac_settle();
 	pac_lazy_alias(test, page);
 	pac_lazy_alias(test, page);
 	pac_lazy_alias(test, page);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 3);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	__free_page(page);
 }
@@ -242,9 +272,12 @@ static void counts_add_up(struct kunit *test)
  */
 static void missed_flush_keeps_dirty(struct kunit *test)
 {
-	struct page *page = pac_alloc_page(test);
+	struct page *page;
 	unsigned long addr, seq;
 	void *p;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
 
 	pac_settle();
 	p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
@@ -263,7 +296,7 @@ static void missed_flush_keeps_dirty(struct kunit *test)
 	/* A real flush that covers it and began after the unmap. */
 	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
 	__free_page(page);
 }
 
@@ -274,10 +307,13 @@ static void missed_flush_keeps_dirty(struct kunit *test)
  */
 static void purge_missed_is_caught(struct kunit *test)
 {
-	struct page *page = pac_alloc_page(test);
+	struct page *page;
 	struct vm_struct *area;
 	unsigned long addr;
 	long missed;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
 
 	area = get_vm_area(PAGE_SIZE, VM_MAP);
 	KUNIT_ASSERT_NOT_NULL(test, area);
@@ -316,8 +352,11 @@ static void seq_compare(struct kunit *test)
 
 static void seq_wrap_end_to_end(struct kunit *test)
 {
-	struct page *page = pac_alloc_page(test);
+	struct page *page;
 	unsigned long seq;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
 
 	pac_settle();	/* index empty: no entry can be misjudged */
 	seq = pac_read_flush_seq();
@@ -332,7 +371,36 @@ static void seq_wrap_end_to_end(struct kunit *test)
 			seq >> PAC_SEQ_BITS);
 	pac_lazy_alias(test, page);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
-	vm_unmap_aliases();
+	pac_vmalloc_purge();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	__free_page(page);
+}
+
+/*
+ * Epoch mode trusts vmalloc and cannot attribute range flushes to pages:
+ * only a check's purge or a flush of everything cleans a page.
+ */
+static void epoch_needs_purge_or_full_flush(struct kunit *test)
+{
+	struct page *page;
+	unsigned long addr;
+	void *p;
+
+	pac_need_epoch(test);
+	page = pac_alloc_page(test);
+	pac_settle();
+	p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	addr = (unsigned long)p;
+	vunmap(p);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	page_alias_check_range(page, 1, "kunit epoch");
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	flush_tlb_all();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	__free_page(page);
 }
@@ -420,6 +488,7 @@ static unsigned long pac_race_run(struct kunit *test, unsigned int ms)
 
 static void concurrent_unmap_flush(struct kunit *test)
 {
+	pac_need_strict(test);
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
 	pac_settle();
@@ -429,6 +498,7 @@ static void concurrent_unmap_flush(struct kunit *test)
 /* The race test must be able to fail: break the tracker and watch it. */
 static void concurrent_catches_broken_ordering(struct kunit *test)
 {
+	pac_need_strict(test);
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
 	pac_settle();
@@ -605,6 +675,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(missed_flush_keeps_dirty),
 	KUNIT_CASE(purge_missed_is_caught),
 	KUNIT_CASE(seq_wrap_end_to_end),
+	KUNIT_CASE(epoch_needs_purge_or_full_flush),
 	KUNIT_CASE_SLOW(concurrent_unmap_flush),
 	KUNIT_CASE_SLOW(concurrent_catches_broken_ordering),
 	KUNIT_CASE(cpa_seed_warn_reports),

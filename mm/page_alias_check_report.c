@@ -122,6 +122,7 @@ static int pac_stats_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "enabled: %d\n",
 		   static_branch_unlikely(&page_alias_check_key) ? 1 : 0);
+	seq_printf(m, "mode: %s\n", page_alias_check_epoch ? "epoch" : "strict");
 	seq_printf(m, "bytes_per_page: %zu\n",
 		   static_branch_unlikely(&page_alias_check_key) ?
 		   page_alias_check_ops.size : 0);
