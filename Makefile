@@ -4,18 +4,20 @@
 #   make run      build the kernel with the checker, boot it in QEMU and
 #                 show it catching a stale lazy vmap alias
 #   make check    every test suite; last line "N passed, N failed"
+#   make xfs-stress  the XFS large-directory stress (seed scenario with XFS
+#                 buffers), per policy warn, purge, bug; STRESS_SECONDS=180
 #
 # Variables: KSRC=<kernel tree> (default: Debian's linux-source-6.12),
 #            PAC_CACHE=<dir> (default /var/tmp/pac), PAC_SUITES, PAC_INJECT.
 
 SHELL := /bin/bash
-export KSRC PAC_CACHE PAC_SUITES PAC_INJECT
+export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES
 
 .PHONY: all run check tree kernel help
 all: help
 
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 tree:
 	@scripts/prepare-tree.sh >/dev/null
@@ -41,3 +43,9 @@ series-check:
 
 lint:
 	@scripts/lint.sh
+
+# Uses the kernel of "make kernel" (build/on); builds it first if missing.
+.PHONY: xfs-stress
+xfs-stress:
+	@test -f $(or $(PAC_CACHE),/var/tmp/pac)/build/on/arch/x86/boot/bzImage || scripts/build-kernel.sh on >/dev/null
+	@scripts/xfs-stress.sh

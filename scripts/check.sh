@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ALL_SUITES="harness kunit boot-param-off kernel-off selftests bug"
+ALL_SUITES="harness kunit boot-param-off kernel-off selftests bug xfs"
 SUITES=${PAC_SUITES:-$ALL_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
@@ -102,6 +102,20 @@ for s in $SUITES; do
 	bug)
 		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \
 			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c'
+		;;
+	xfs)
+		# XFS directory buffers as the lazy aliases, ~20 s per policy
+		# (warn, purge, bug); results go straight to $RESULTS.
+		prepare on
+		stage "xfs: scripts/xfs-stress.sh --short"
+		before=$(wc -l <"$RESULTS")
+		rc=0
+		"$PAC_ROOT/scripts/xfs-stress.sh" --short --build "${KDIR[on]}" \
+			--results "$RESULTS" || rc=$?
+		if ((rc)) && (($(wc -l <"$RESULTS") == before)); then
+			echo "fail xfs:xfs-stress.sh" >>"$RESULTS"
+			echo "  FAIL xfs:xfs-stress.sh (exit $rc before any result)"
+		fi
 		;;
 	esac
 done

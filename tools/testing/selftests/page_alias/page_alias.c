@@ -13,6 +13,10 @@
  *   page_alias            all tests (KTAP)
  *   page_alias --bug      one seed scenario; with page_alias_check=bug the
  *                         kernel must BUG() with a report (run in its own boot)
+ *   page_alias --churn S  only TTM-like WC/UC alloc/free cycles for S seconds
+ *                         in (CPUs - 1) threads: no alias-making thread and no
+ *                         seed cycles, so every alias it hits comes from
+ *                         elsewhere (scripts/guest/tests/xfs.sh: XFS buffers)
  * Env: CHURN_SECONDS (default 4): duration of each concurrent churn test.
  */
 #define _GNU_SOURCE
@@ -354,6 +358,7 @@ static void test_bad_policy_writes(void)
 
 struct churn {
 	volatile bool stop;
+	bool alloc_only;	/* --churn: ALLOC/FREE only, no SEED */
 	long ops, dirty_ops, missed, errors;
 	pthread_mutex_t lock;
 };
@@ -370,7 +375,8 @@ static void *ttm_worker(void *arg)
 		const struct scenario *sc = &scenarios[i++ % 4];
 		struct pat_alloc al = { .pages = 1 + i % 16,
 					.mode = i & 1 ? PAT_MODE_TTM_WC : PAT_MODE_TTM_UC };
-		int ret = (i % 3) ? ioc(fd, PAT_IOC_ALLOC, &al) : seed(fd, sc, &v);
+		int ret = (c->alloc_only || i % 3) ?
+			  ioc(fd, PAT_IOC_ALLOC, &al) : seed(fd, sc, &v);
 
 		if (!ret)
 			ret = ioc(fd, PAT_IOC_VERDICT, &v);
@@ -468,6 +474,47 @@ static int bug_mode(void)
 	ksft_finished();
 }
 
+/*
+ * --churn SECONDS: TTM pool traffic only, while something else (a filesystem
+ * in scripts/guest/tests/xfs.sh) makes and drops lazy aliases.  Prints what
+ * it saw; fails if an op left a dirty page behind or an ioctl failed.
+ */
+static int churn_mode(const char *arg)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct churn c = { .alloc_only = true, .lock = PTHREAD_MUTEX_INITIALIZER };
+	int seconds = arg ? atoi(arg) : 0, i, n, kfd, logged;
+	pthread_t th[64];
+	struct stats a, b;
+
+	if (seconds < 1 || seconds > 3600) {
+		printf("# --churn %s: expected 1..3600 seconds\n", arg ? arg : "(none)");
+		return KSFT_FAIL;
+	}
+	n = ncpu > 1 ? ncpu - 1 : 1;
+	if (n > 64)
+		n = 64;
+	kfd = kmsg_open();
+	stats_get(&a);
+	for (i = 0; i < n; i++)
+		pthread_create(&th[i], NULL, ttm_worker, &c);
+	sleep(seconds);
+	c.stop = true;
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	stats_get(&b);
+	logged = kmsg_count(kfd, REPORT);
+	close(kfd);
+	ksft_print_msg("churn: seconds=%d workers=%d policy=%s ops=%ld dirty_ops=%ld\n",
+		       seconds, n, policy_get(), c.ops, c.dirty_ops);
+	ksft_print_msg("churn: missed=%ld errors=%ld found=+%ld forced=+%ld skipped=+%ld\n",
+		       c.missed, c.errors, b.found - a.found,
+		       b.forced - a.forced, b.skipped - a.skipped);
+	ksft_print_msg("churn: reports=+%ld logged=%d\n",
+		       b.reports - a.reports, logged);
+	return c.ops > 0 && !c.missed && !c.errors ? KSFT_PASS : KSFT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *policies[] = { "off", "purge", "warn" };
@@ -483,6 +530,8 @@ int main(int argc, char **argv)
 	have_checker = stat_read("enabled") == 1;
 	if (argc > 1 && !strcmp(argv[1], "--bug"))
 		return bug_mode();
+	if (argc > 1 && !strcmp(argv[1], "--churn"))
+		return churn_mode(argc > 2 ? argv[2] : NULL);
 	if (churn < 1 || churn > 600)
 		ksft_exit_fail_msg("CHURN_SECONDS=%d: expected 1..600\n", churn);
 

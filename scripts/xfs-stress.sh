@@ -1,0 +1,223 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# XFS large-directory stress in QEMU: the 2007 seed scenario for real.  XFS
+# maps each multi-page directory buffer with vm_map_ram() and drops it with
+# vm_unmap_ram(), whose TLB flush is deferred; the freed pages go back to the
+# allocator while a TTM-like churn (page_alias --churn) makes pages WC/UC.
+#
+# Per policy (one boot each): an XFS image with 64 KiB directory blocks and
+# one directory of XFS_FILES empty files (built on the host with a mkfs.xfs
+# protofile), "find | wc -l" + drop_caches for STRESS_SECONDS, then checks:
+#   warn   reports > 0, and a report's "last lazily unmapped by" stack names
+#          vm_unmap_ram/xfs_buf; the system keeps running
+#   purge  no report, aliases_found > 0, purges_forced > 0,
+#          purges_skipped > aliases_found
+#   bug    the kernel panics with the report (ktap_eval.py --expect-panic)
+# and, after warn and purge, "xfs_repair -n" of the image on the host.
+# A second image with a block size larger than PAGE_SIZE is attached too;
+# the guest reports its mount as a skip, with the kernel's reason, if it
+# fails.
+#
+# Usage: xfs-stress.sh [--short] [--build DIR] [--results FILE] [POLICY...]
+#   --short        STRESS_SECONDS defaults to 20 (else 180)
+#   --build DIR    kernel build dir (default $PAC_CACHE/build/on); only read
+#   --results FILE append "pass|fail|skip name" lines there (check.sh)
+#   POLICY...      subset of: warn purge bug (default all three)
+# Env: STRESS_SECONDS, XFS_FILES (100000), XFS_BIG_BS (16k), XFS_RECLAIM
+#      (seconds between extra drop_caches during a walk, 2; 0: only between
+#      walks), PAC_MEM, PAC_SMP.
+# Output under $PAC_CACHE/xfs/; the last line is "N passed, N failed[, ...]".
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+SHORT=0 B=$PAC_CACHE/build/on RESULTS_OUT="" POLICIES=()
+while (($#)); do
+	case $1 in
+	--short) SHORT=1 ;;
+	--build) B=$2; shift ;;
+	--results) RESULTS_OUT=$2; shift ;;
+	warn | purge | bug) POLICIES+=("$1") ;;
+	*) die "xfs-stress.sh: unknown argument '$1' (see the header of $0)" ;;
+	esac
+	shift
+done
+((${#POLICIES[@]})) || POLICIES=(warn purge bug)
+if ((SHORT)); then SECS=${STRESS_SECONDS:-20}; else SECS=${STRESS_SECONDS:-180}; fi
+FILES=${XFS_FILES:-100000}
+BIG_BS=${XFS_BIG_BS:-16k}
+RECLAIM=${XFS_RECLAIM:-2}
+[[ $RECLAIM =~ ^[0-9]+$ ]] || die "XFS_RECLAIM=$RECLAIM: expected seconds (0: off)"
+if ! [[ $SECS =~ ^[0-9]+$ ]] || ((SECS < 5 || SECS > 3600)); then
+	die "STRESS_SECONDS=$SECS: expected 5..3600"
+fi
+if ! [[ $FILES =~ ^[0-9]+$ ]] || ((FILES < 1 || FILES > 200000)); then
+	die "XFS_FILES=$FILES: expected 1..200000"
+fi
+
+need_pkgs mkfs.xfs:xfsprogs xfs_repair:xfsprogs gcc:gcc python3:python3 flock:util-linux \
+	/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev /usr/include/linux/ioctl.h:linux-libc-dev
+need_boot_pkgs
+
+X=$PAC_CACHE/xfs
+mkdir -p "$X"
+# One run at a time: a second one (say, make check beside make xfs-stress)
+# would overwrite the images under the first one's QEMU.
+exec 9>"$X/.lock"
+if ! flock -n 9; then
+	stage "waiting for another xfs-stress.sh run ($X/.lock)"
+	flock -w 1800 9 || die "another xfs-stress.sh still holds $X/.lock"
+fi
+RESULTS=$X/results.txt
+: >"$RESULTS"
+
+# ---- kernel and guest binaries ------------------------------------------
+# Snapshot the kernel: the build dir may be rebuilt while we run.
+[[ -f $B/arch/x86/boot/bzImage && -f $B/.pac-src ]] ||
+	die "no kernel in $B: build it first (make kernel)"
+SRC=$(cat "$B/.pac-src")
+grep -q '^CONFIG_XFS_FS=y' "$B/.config" || die "$B/.config has no CONFIG_XFS_FS=y"
+cp "$B/arch/x86/boot/bzImage" "$X/bzImage"
+
+# page_alias from this tree (it has --churn); kselftest.h from the kernel.
+stage "page_alias (static) from $PAC_ROOT"
+gcc -static -O2 -Wall -pthread -I"$SRC/tools/testing/selftests/page_alias" \
+	-o "$X/page_alias" "$PAC_ROOT/tools/testing/selftests/page_alias/page_alias.c" ||
+	die "page_alias build failed"
+PAC_GUEST_BINS=$X/page_alias "$PAC_ROOT/scripts/mkinitramfs.sh" "$B" "$X/initramfs.cpio.gz"
+
+# ---- images ------------------------------------------------------------
+# mkfs.xfs (xfsprogs >= 5.19) refuses file systems under 300 MB: 320 MiB
+# sparse files.  Rebuilt when the parameters or xfsprogs change.
+IMG_SIZE=320M
+mkimage() { # NAME FILES MKFS_OPTS...
+	local name=$1 files=$2 img=$X/$1.img key
+	shift 2
+	key="$IMG_SIZE $files $* $(mkfs.xfs -V)"
+	if [[ -f $img && -f $img.key && $(cat "$img.key") == "$key" ]]; then
+		return 0
+	fi
+	stage "image $name: mkfs.xfs $* with /dir of $files empty files (protofile)"
+	: >"$X/empty"
+	{
+		echo /dev/null
+		echo "0 0"
+		echo "d--755 0 0"
+		echo "dir d--755 0 0"
+		awk -v n="$files" -v e="$X/empty" \
+			'BEGIN { for (i = 0; i < n; i++) printf "file-%06d ---644 0 0 %s\n", i, e }'
+		echo '$'
+		echo '$'
+	} >"$X/$name.proto"
+	rm -f "$img" "$img.key"
+	truncate -s "$IMG_SIZE" "$img"
+	# xfsprogs 6.1's protofile code warns "Transaction block reservation
+	# exceeded" for big directories; xfs_repair -n below proves the result.
+	mkfs.xfs -q "$@" -p "$X/$name.proto" "$img" >"$X/$name.mkfs.log" 2>&1 ||
+		{ tail -n 5 "$X/$name.mkfs.log" >&2; die "mkfs.xfs $* failed"; }
+	xfs_repair -n "$img" >"$X/$name.repair.log" 2>&1 ||
+		{ tail -n 5 "$X/$name.repair.log" >&2; die "fresh image $name is not clean"; }
+	echo "$key" >"$img.key"
+}
+mkimage dir64k "$FILES" -n size=64k
+mkimage bigbs 1000 -b size="$BIG_BS" -n size=64k
+
+# ---- runs ----------------------------------------------------------------
+declare -A SUM FSCK WALL
+field() { sed -n "s/.*[ :]$2=\([^ ]*\).*/\1/p" <<<"${SUM[$1]:-}" | head -n 1; }
+
+run_policy() {
+	local p=$1 run rc=0 t0 t1 opts=() fsck
+	run=$X/run-$p
+	mkdir -p "$run"
+	cp --sparse=always "$X/dir64k.img" "$run/vda.img"
+	cp --sparse=always "$X/bigbs.img" "$run/vdb.img"
+	stage "boot xfs-$p: ${SECS}s find + drop_caches over $FILES files, TTM churn"
+	t0=$(date +%s)
+	PAC_TIMEOUT=$((SECS + 240)) \
+		PAC_QEMU_EXTRA="-drive file=$run/vda.img,if=virtio,format=raw -drive file=$run/vdb.img,if=virtio,format=raw" \
+		"$PAC_ROOT/scripts/boot.sh" "$run" "$X/bzImage" "$X/initramfs.cpio.gz" \
+		"pac.run=xfs page_alias_check=$p kunit.enable=0 pac.stress=$SECS pac.files=$FILES pac.reclaim=$RECLAIM" || rc=$?
+	t1=$(date +%s)
+	WALL[$p]=$((t1 - t0))
+	stage "parse xfs-$p (qemu exit $rc, ${WALL[$p]}s)"
+	case $p in
+	warn)
+		opts=(--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:warn'
+			--expect-log 'last lazily unmapped by:\n(?:.*\n){0,20}?.*\b(?:vm_unmap_ram|xfs_buf_[a-z_]+)\+') ;;
+	purge)
+		opts=(--forbid-log 'BUG: page_alias_check') ;;
+	bug)
+		opts=(--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*last lazily unmapped by:\n(?:.*\n){0,20}?.*\b(?:vm_unmap_ram|xfs_buf_[a-z_]+)\+(.|\n)*kernel BUG at .*mm/page_alias_check_report.c') ;;
+	esac
+	python3 "$PAC_ROOT/scripts/ktap_eval.py" "$run" --name "xfs-$p" --results "$RESULTS" "${opts[@]}" || true
+	SUM[$p]=$(tr -d '\r' <"$run/ktap.log" | grep -a '# xfs-summary:' | tail -n 1 || true)
+	grep -a 'xfs_mount_bs_gt_ps' "$run/ktap.log" | tr -d '\r' | sed 's/^/  guest: /' || true
+	if [[ $p == bug ]]; then
+		FSCK[$p]="not checked: $(tr -d '\r' <"$run/serial.log" |
+			sed -n 's/^\[ *\([0-9.]*\)\] Kernel panic - not syncing: \(.*\)/panic "\2" at uptime \1 s/p' |
+			head -n 1 || true)"
+		return 0
+	fi
+	if xfs_repair -n "$run/vda.img" >"$run/xfs_repair.log" 2>&1; then
+		fsck=clean
+		echo "pass xfs-$p:xfs_repair_clean" >>"$RESULTS"
+	else
+		fsck="NOT clean (exit $?, $run/xfs_repair.log)"
+		echo "fail xfs-$p:xfs_repair_clean" >>"$RESULTS"
+		echo "  FAIL xfs-$p:xfs_repair_clean: $(grep -m1 -i 'error\|corrupt\|bad' "$run/xfs_repair.log" || true)"
+	fi
+	FSCK[$p]=$fsck
+}
+
+# Whose lazy unmaps left the aliases that the reports name: in each "last
+# lazily unmapped by:" stack, the vmalloc API called and its caller.
+unmappers() {
+	tr -d '\r' <"$1" | sed 's/^\[[^]]*\] //' | awk '
+		/^last lazily unmapped by:/ { s = 1; next }
+		s && /^ *[A-Za-z_0-9.]+\+0x/ {
+			f = $1; sub(/\+.*/, "", f)
+			if (s == 2) { n[api "<-" f]++; s = 0 }
+			else if (f ~ /^(vm_unmap_ram|vunmap|vfree|vfree_atomic|__vfree|kvfree)$/) { api = f; s = 2 }
+			next
+		}
+		s { n[(s == 2 ? api : "?") "<-?"]++; s = 0 }
+		END { for (f in n) { printf "%s x%d  ", f, n[f]; any = 1 } if (!any) printf "none" }'
+}
+
+for p in "${POLICIES[@]}"; do
+	run_policy "$p"
+done
+
+# ---- summary ---------------------------------------------------------------
+echo
+printf '%-6s %9s %6s %7s %6s %11s %7s %6s %8s %8s %7s %6s %s\n' policy dir_bytes files passes \
+	secs lazy_unmaps aliases pages forced skipped reports wall fsck
+for p in "${POLICIES[@]}"; do
+	printf '%-6s %9s %6s %7s %6s %11s %7s %6s %8s %8s %7s %5ss %s\n' "$p" \
+		"$(field "$p" dir_bytes)" "$(field "$p" files)" "$(field "$p" passes)" \
+		"$(field "$p" seconds)" "$(field "$p" lazy_unmaps)" "$(field "$p" aliases_found)" \
+		"$(field "$p" alias_pages)" "$(field "$p" purges_forced)" "$(field "$p" purges_skipped)" \
+		"$(field "$p" reports)" "${WALL[$p]}" "${FSCK[$p]}"
+done
+for p in "${POLICIES[@]}"; do
+	if [[ -n ${SUM[$p]:-} ]]; then
+		echo "  $p: $(field "$p" drops) drop_caches; TTM churn $(field "$p" churn_ops) ops, $(field "$p" churn_dirty_ops) of them hit a page with an unflushed alias"
+	fi
+	echo "  $p: reports name these lazy unmaps: $(unmappers "$X/run-$p/serial.log")"
+done
+echo "  logs: $X/run-<policy>/{serial,ktap}.log"
+
+pass=$(grep -c '^pass ' "$RESULTS" || true)
+fail=$(grep -c '^fail ' "$RESULTS" || true)
+skip=$(grep -c '^skip ' "$RESULTS" || true)
+if [[ -n $RESULTS_OUT ]]; then
+	# Inside check.sh, whose last line is the only closing line.
+	cat "$RESULTS" >>"$RESULTS_OUT"
+	echo "  xfs-stress: pass $pass, fail $fail, skip $skip"
+elif ((skip)); then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+((fail == 0))
