@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ALL_SUITES="harness kunit boot-param-off kernel-off selftests bug xfs"
+ALL_SUITES="harness kunit epoch boot-param-off kernel-off selftests bug xfs"
 SUITES=${PAC_SUITES:-$ALL_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
@@ -87,6 +87,10 @@ for s in $SUITES; do
 			--kunit page_alias_check \
 			--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+' \
 			--expect-log 'BUG: page_alias_check: purge missed alias pfn:'
+		;;
+	epoch)
+		boot epoch on "pac.run=boot,selftests page_alias_check=warn page_alias_check_mode=epoch" \
+			--kunit page_alias_check --expect-log 'page_alias_check: enabled, policy warn, epoch mode'
 		;;
 	boot-param-off)
 		boot boot-param-off on "pac.run=boot pac.expect=off page_alias_check=off kunit.enable=0" \

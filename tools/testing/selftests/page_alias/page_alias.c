@@ -11,6 +11,7 @@
  * and warn it must be caught and purged.
  *
  *   page_alias            all tests (KTAP)
+ *   page_alias --seed     one seed scenario under the current policy
  *   page_alias --bug      one seed scenario; with page_alias_check=bug the
  *                         kernel must BUG() with a report (run in its own boot)
  *   page_alias --churn S  only TTM-like WC/UC alloc/free cycles for S seconds
@@ -198,9 +199,10 @@ static void run_scenario(const struct scenario *sc, const char *policy)
 				      policy, strerror(-ret));
 		return;
 	}
-	ksft_print_msg("%s/%s: pages %u reused %u dirty %u->%u found +%ld forced +%ld reports +%ld logged %d\n",
-		       sc->name, policy, v.pages, v.reused, v.dirty_before,
-		       v.dirty_after, b.found - a.found, b.forced - a.forced,
+	ksft_print_msg("%s/%s: pages %u reused %u dirty %u->%u\n", sc->name,
+		       policy, v.pages, v.reused, v.dirty_before, v.dirty_after);
+	ksft_print_msg("%s/%s: found +%ld forced +%ld reports +%ld logged %d\n",
+		       sc->name, policy, b.found - a.found, b.forced - a.forced,
 		       b.reports - a.reports, reports_logged);
 	if (!v.reused || !v.dirty_before) {
 		/* Without a reused dirty page there is nothing to catch. */
@@ -346,7 +348,7 @@ static void test_bad_policy_writes(void)
 	unsigned int i;
 
 	snprintf(before, sizeof(before), "%s", policy_get());
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		int ret = policy_write(bad[i].buf, bad[i].len);
 
 		ksft_test_result(ret == -EINVAL && !strcmp(policy_get(), before),
@@ -357,7 +359,7 @@ static void test_bad_policy_writes(void)
 /* ---- concurrency -------------------------------------------------------- */
 
 struct churn {
-	volatile bool stop;
+	bool stop;		/* __atomic accessed */
 	bool alloc_only;	/* --churn: ALLOC/FREE only, no SEED */
 	long ops, dirty_ops, missed, errors;
 	pthread_mutex_t lock;
@@ -371,7 +373,7 @@ static void *ttm_worker(void *arg)
 	long ops = 0, dirty = 0, missed = 0, errors = 0;
 	int fd = dev_open(), i = 0;
 
-	while (!c->stop) {
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
 		const struct scenario *sc = &scenarios[i++ % 4];
 		struct pat_alloc al = { .pages = 1 + i % 16,
 					.mode = i & 1 ? PAT_MODE_TTM_WC : PAT_MODE_TTM_UC };
@@ -405,7 +407,7 @@ static void *vmap_churner(void *arg)
 	struct churn *c = arg;
 	int fd = dev_open(), i = 0;
 
-	while (!c->stop) {
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
 		struct pat_alias_req ar = {
 			.pages = 1 + i % 32,
 			.alias = i & 1 ? PAT_ALIAS_VMAP : PAT_ALIAS_VM_MAP_RAM,
@@ -434,16 +436,17 @@ static void test_churn(const char *policy, int seconds)
 	for (i = 0; i < n; i++)
 		pthread_create(&th[i], NULL, ttm_worker, &c);
 	sleep(seconds);
-	c.stop = true;
+	__atomic_store_n(&c.stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	pthread_join(vm, NULL);
 	stats_get(&b);
 	logged = kmsg_count(kfd, REPORT);
 	close(kfd);
-	ksft_print_msg("churn/%s %ds: %ld ops, %ld with dirty pages, %ld missed, %ld errors, found +%ld forced +%ld skipped +%ld reports +%ld\n",
-		       policy, seconds, c.ops, c.dirty_ops, c.missed, c.errors,
-		       b.found - a.found, b.forced - a.forced,
+	ksft_print_msg("churn/%s %ds: %ld ops, %ld with dirty pages, %ld missed, %ld errors\n",
+		       policy, seconds, c.ops, c.dirty_ops, c.missed, c.errors);
+	ksft_print_msg("churn/%s: found +%ld forced +%ld skipped +%ld reports +%ld\n",
+		       policy, b.found - a.found, b.forced - a.forced,
 		       b.skipped - a.skipped, b.reports - a.reports);
 	/*
 	 * No op may leave a dirty page behind its attribute change, and no
@@ -469,8 +472,20 @@ static int bug_mode(void)
 	ksft_print_msg("seed scenario under policy %s: the kernel must BUG()\n",
 		       policy_get());
 	seed(fd, &scenarios[0], &v);
-	ksft_test_result_fail("bug_policy_stops_kernel: still running (reused %u dirty %u)\n",
+	ksft_test_result_fail("bug_policy_stops_kernel: alive, reused %u dirty %u\n",
 			      v.reused, v.dirty_before);
+	ksft_finished();
+}
+
+/* One seed scenario under the current policy: what "make run" shows. */
+static int seed_mode(void)
+{
+	ksft_print_header();
+	ksft_set_plan(1);
+	ksft_print_msg("policy %s: vmap+write+vunmap 16 pages, free, reallocate,\n",
+		       policy_get());
+	ksft_print_msg("set_pages_array_wc\n");
+	run_scenario(&scenarios[1], policy_get());
 	ksft_finished();
 }
 
@@ -499,7 +514,7 @@ static int churn_mode(const char *arg)
 	for (i = 0; i < n; i++)
 		pthread_create(&th[i], NULL, ttm_worker, &c);
 	sleep(seconds);
-	c.stop = true;
+	__atomic_store_n(&c.stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	stats_get(&b);
@@ -517,9 +532,9 @@ static int churn_mode(const char *arg)
 
 int main(int argc, char **argv)
 {
-	const char *policies[] = { "off", "purge", "warn" };
+	static const char * const policies[] = { "off", "purge", "warn" };
 	int churn = getenv("CHURN_SECONDS") ? atoi(getenv("CHURN_SECONDS")) : 4;
-	unsigned int p, s, nsc = sizeof(scenarios) / sizeof(scenarios[0]);
+	unsigned int p, s, nsc = ARRAY_SIZE(scenarios);
 	char saved[16];
 	int fd;
 
@@ -532,6 +547,8 @@ int main(int argc, char **argv)
 		return bug_mode();
 	if (argc > 1 && !strcmp(argv[1], "--churn"))
 		return churn_mode(argc > 2 ? argv[2] : NULL);
+	if (argc > 1 && !strcmp(argv[1], "--seed"))
+		return seed_mode();
 	if (churn < 1 || churn > 600)
 		ksft_exit_fail_msg("CHURN_SECONDS=%d: expected 1..600\n", churn);
 
