@@ -311,6 +311,7 @@ static void purge_missed_is_caught(struct kunit *test)
 	struct vm_struct *area;
 	unsigned long addr;
 	long missed;
+	int ret;
 
 	pac_need_strict(test);
 	page = pac_alloc_page(test);
@@ -319,9 +320,9 @@ static void purge_missed_is_caught(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, area);
 	addr = (unsigned long)area->addr;
 	pac_settle();
-	KUNIT_ASSERT_EQ(test, vmap_pages_range_noflush(addr, addr + PAGE_SIZE,
-							PAGE_KERNEL, &page,
-							PAGE_SHIFT), 0);
+	ret = vmap_pages_range_noflush(addr, addr + PAGE_SIZE, PAGE_KERNEL,
+				       &page, PAGE_SHIFT);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	vunmap_range_noflush(addr, addr + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 

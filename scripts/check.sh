@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ALL_SUITES="harness kunit epoch boot-param-off kernel-off selftests bug xfs"
+ALL_SUITES="harness kunit epoch boot-param-off kernel-off selftests bug xfs lint"
 SUITES=${PAC_SUITES:-$ALL_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
@@ -106,6 +106,17 @@ for s in $SUITES; do
 	bug)
 		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \
 			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c'
+		;;
+	lint)
+		stage "lint: checkpatch, sparse, W=1, kernel-doc, docutils"
+		if "$PAC_ROOT/scripts/lint.sh" >"$OUT/lint.log" 2>&1; then
+			echo "pass lint:all" >>"$RESULTS"
+			grep -E '^  (clean|no new)' "$OUT/lint.log" || true
+		else
+			echo "fail lint:all" >>"$RESULTS"
+			tail -n 40 "$OUT/lint.log"
+			echo "  full log: $OUT/lint.log"
+		fi
 		;;
 	xfs)
 		# XFS directory buffers as the lazy aliases, ~20 s per policy
