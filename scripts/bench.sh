@@ -5,6 +5,8 @@
 # upstream behaviour, measured side by side.  Boots (QEMU TCG):
 #   checker           CONFIG_PAGE_ALIAS_CHECK=y, CPA bench under policy off
 #                     (upstream's blind purge) and purge; test_vmalloc
+#   checker-nostacks  same, page_alias_check_stacks=off: test_vmalloc
+#   checker-epoch     same, page_alias_check_mode=epoch, no stacks: both
 #   checker-bootoff   same kernel, page_alias_check=off: test_vmalloc
 #   upstream          CONFIG_PAGE_ALIAS_CHECK=n (upstream code paths): both
 #   smp1, smp4        the CPA bench with 1 and 4 vCPUs
@@ -45,6 +47,8 @@ run() { # label variant smp "args"
 }
 
 run checker on 2 "page_alias_check=purge pac.policies=off,purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
+run checker-nostacks on 2 "page_alias_check=purge page_alias_check_stacks=off pac.policies= pac.vmask=$VMASK pac.vloops=$VLOOPS"
+run checker-epoch on 2 "page_alias_check=purge page_alias_check_stacks=off page_alias_check_mode=epoch pac.policies=off,purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
 run checker-bootoff on 2 "page_alias_check=off pac.policies=- pac.vmask=$VMASK pac.vloops=$VLOOPS"
 run upstream off 2 "pac.policies=- pac.vmask=$VMASK pac.vloops=$VLOOPS"
 run smp1 on 1 "page_alias_check=purge pac.policies=off,purge"

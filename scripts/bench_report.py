@@ -73,13 +73,15 @@ def vmalloc_table(out):
         for label, test, ok, bad, usec in csv.reader(f):
             res.setdefault(test, {}).setdefault(label, []).append(int(usec))
     print('test_vmalloc (1 thread), avg usec per run, median of 3 runs')
-    print('%-28s %10s %10s %10s %9s %9s' % ('test', 'upstream', 'bootoff', 'checker',
-                                           'chk/off', 'chk/ups'))
+    print('overhead vs the same kernel booted page_alias_check=off (bootoff)')
+    cols = ('upstream', 'checker-bootoff', 'checker', 'checker-nostacks', 'checker-epoch')
+    print('%-24s %9s %9s | %16s %16s %16s' % ('test', 'upstream', 'bootoff', 'strict+stacks',
+                                             'strict', 'epoch'))
     med = lambda v: sorted(v)[len(v) // 2] if v else float('nan')
     for test, d in sorted(res.items()):
-        u, o, c = (med(d.get(k, [])) for k in ('upstream', 'checker-bootoff', 'checker'))
-        print('%-28s %10.0f %10.0f %10.0f %8.1f%% %8.1f%%' % (
-            test, u, o, c, (c / o - 1) * 100, (c / u - 1) * 100))
+        u, o, c, n, e = (med(d.get(k, [])) for k in cols)
+        print('%-24s %9.0f %9.0f | %8.0f %+6.1f%% %8.0f %+6.1f%% %8.0f %+6.1f%%' % (
+            test, u, o, c, (c / o - 1) * 100, n, (n / o - 1) * 100, e, (e / o - 1) * 100))
     print()
 
 
