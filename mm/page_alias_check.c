@@ -624,7 +624,12 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 		return;
 	}
 	atomic_long_inc(&pac_stats.checks);
-	if (req->nr > READ_ONCE(page_alias_check_walk_max)) {
+	/*
+	 * Only "purge" takes the shortcut: "warn" and "bug" are for finding
+	 * aliases and always look at every page.
+	 */
+	if (policy == PAGE_ALIAS_CHECK_PURGE &&
+	    req->nr > READ_ONCE(page_alias_check_walk_max)) {
 		atomic_long_inc(&pac_stats.checks_large);
 		pac_purge();
 		return;

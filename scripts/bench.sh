@@ -11,7 +11,8 @@
 #   upstream          CONFIG_PAGE_ALIAS_CHECK=n (upstream code paths): both
 #   smp1, smp4        the CPA bench with 1 and 4 vCPUs
 # Output: $PAC_CACHE/bench/bench.csv, vmalloc.csv, a table, cpa-latency.png.
-# Env: BENCH_ITERS (200), BENCH_VLOOPS (20000), BENCH_VMASK (0x409).
+# Env: BENCH_ITERS (200), BENCH_VLOOPS (20000), BENCH_VMASK (0x409),
+#      BENCH_PAGES (1,16,128,512).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,8 @@ OUT=$PAC_CACHE/bench
 ITERS=${BENCH_ITERS:-200}
 VLOOPS=${BENCH_VLOOPS:-20000}
 VMASK=${BENCH_VMASK:-0x409}
+PAGES=${BENCH_PAGES:-1,16,128,512}
+[[ $PAGES =~ ^[0-9]+(,[0-9]+){0,7}$ ]] || die "BENCH_PAGES must be up to 8 comma-separated page counts"
 [[ $ITERS =~ ^[0-9]+$ && $ITERS -ge 8 && $ITERS -le 100000 ]] || die "BENCH_ITERS must be 8..100000"
 [[ $VLOOPS =~ ^[0-9]+$ && $VLOOPS -ge 1 ]] || die "BENCH_VLOOPS must be a positive number"
 need_pkgs gnuplot:gnuplot-nox
@@ -37,7 +40,7 @@ run() { # label variant smp "args"
 	stage "bench $label (smp $smp)"
 	PAC_SMP=$smp PAC_TIMEOUT=900 "$PAC_ROOT/scripts/boot.sh" "$dir" \
 		"${KB[$v]}/arch/x86/boot/bzImage" "${KB[$v]}/initramfs.cpio.gz" \
-		"pac.run=bench kunit.enable=0 pac.kernel=$label pac.iters=$ITERS $args" ||
+		"pac.run=bench kunit.enable=0 pac.kernel=$label pac.iters=$ITERS pac.pages=$PAGES $args" ||
 		{ tail -n 30 "$dir/serial.log"; die "bench boot $label failed (logs in $dir)"; }
 	grep -q PAC-DONE "$dir/ktap.log" ||
 		{ tail -n 30 "$dir/serial.log"; die "bench $label did not finish (logs in $dir)"; }

@@ -104,10 +104,10 @@ def plot(rows, out):
                 if r['smp'] == '2' and r['kernel'] == kernel and r['policy'] == policy and r['backlog'] == backlog:
                     f.write('%s %f\n' % (r['pages'], int(r['median_ns']) / 1000))
             f.write('\n\n')
-    names = ['blind purge (policy off), busy CPU', 'page\\_alias\\_check purge, busy CPU',
-             'blind purge (policy off), vmap backlog', 'page\\_alias\\_check purge, vmap backlog',
+    names = ['blind purge (policy off), busy CPU', 'page_alias_check purge, busy CPU',
+             'blind purge (policy off), vmap backlog', 'page_alias_check purge, vmap backlog',
              'upstream kernel, busy CPU', 'upstream kernel, vmap backlog']
-    script = ['set terminal pngcairo size 900,560' if False else 'set terminal png size 900,560',
+    script = ['set terminal png size 900,560 noenhanced',
               'set output "%s"' % os.path.join(out, 'cpa-latency.png'),
               'set logscale xy', 'set xlabel "pages per set_pages_array_wc/wb round"',
               'set ylabel "median us per round (QEMU TCG, 2 vCPUs)"', 'set key top left',

@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ALL_SUITES="harness kunit epoch boot-param-off kernel-off selftests bug xfs lint"
+ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint"
 SUITES=${PAC_SUITES:-$ALL_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
@@ -95,6 +95,17 @@ for s in $SUITES; do
 	boot-param-off)
 		boot boot-param-off on "pac.run=boot pac.expect=off page_alias_check=off kunit.enable=0" \
 			--forbid-log 'page_alias_check: enabled'
+		;;
+	boot-bad-params)
+		# Mixed case, unknown word, empty value: a warning and the defaults.
+		boot boot-bad-params on "pac.run=boot kunit.enable=0 page_alias_check=WaRn page_alias_check_stacks=maybe page_alias_check_mode=" \
+			--expect-log 'invalid page_alias_check=WaRn \(expected off, purge, warn or bug\), using warn' \
+			--expect-log 'invalid page_alias_check_stacks=maybe \(expected on or off\), using on' \
+			--expect-log 'invalid page_alias_check_mode= \(expected strict or epoch\), using strict' \
+			--expect-log 'page_alias_check: enabled, policy warn, strict mode, 8 bytes per page, unmap stacks'
+		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug" \
+			--expect-log 'invalid page_alias_check=purge,bug' \
+			--expect-log 'page_alias_check: enabled, policy warn'
 		;;
 	kernel-off)
 		boot kernel-off off "pac.run=boot pac.expect=absent kunit.enable=0"

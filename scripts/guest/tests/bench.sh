@@ -7,7 +7,7 @@ LABEL=$(arg pac.kernel)
 POLICIES=$(arg pac.policies | tr ',' ' ')
 echo "KTAP version 1"
 echo "1..2"
-if [ -n "$POLICIES" ] && BENCH_ITERS=$(arg pac.iters) /bin/page_alias_bench "$LABEL" $POLICIES >/tmp/cpa 2>&1; then
+if [ -n "$POLICIES" ] && BENCH_PAGES="$(arg pac.pages | tr , " ")" BENCH_ITERS=$(arg pac.iters) /bin/page_alias_bench "$LABEL" $POLICIES >/tmp/cpa 2>&1; then
 	sed 's/^/# /' /tmp/cpa
 	echo "ok 1 cpa_bench"
 else
