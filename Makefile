@@ -31,6 +31,10 @@ run:
 check:
 	@scripts/check.sh
 
+.PHONY: check-debug
+check-debug:
+	@PAC_SUITES=debug scripts/check.sh
+
 .PHONY: bench series series-check lint
 bench:
 	@scripts/bench.sh

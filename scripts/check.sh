@@ -8,8 +8,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint"
-SUITES=${PAC_SUITES:-$ALL_SUITES}
+DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint"
+ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
+SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
 done
@@ -70,6 +71,48 @@ harness_selftest() {
 	fi
 }
 
+# expect_error NAME REGEX CMD...: CMD must fail with an error matching REGEX.
+expect_error() {
+	local name=$1 re=$2 out rc=0
+	shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if ((rc != 0)) && grep -qE -- "$re" <<<"$out"; then
+		echo "pass harness:$name" >>"$RESULTS"
+		echo "  rejected: $(grep -E -m1 -- "$re" <<<"$out")"
+	else
+		echo "fail harness:$name" >>"$RESULTS"
+		echo "  FAIL harness:$name (exit $rc): $out" | head -n 5
+	fi
+}
+
+# Bad input to the scripts: a clear error, a non-zero exit, nothing changed.
+harness_bad_input() {
+	local tmp before
+	tmp=$(mktemp -d)
+	before=$(git -C "$PAC_SRC" status --porcelain --ignored=matching | md5sum)
+	expect_error bad_ksrc 'KSRC=.* is not a kernel source tree' \
+		env KSRC="$tmp" "$PAC_ROOT/scripts/prepare-tree.sh"
+	expect_error bad_ksrc_missing 'KSRC=.*: no such directory' \
+		env KSRC="$tmp/none" "$PAC_ROOT/scripts/prepare-tree.sh"
+	expect_error bad_suite "unknown suite 'bogus'" env PAC_SUITES=bogus "$PAC_ROOT/scripts/check.sh"
+	expect_error bad_inject 'PAC_INJECT must be' env PAC_INJECT=crash "$PAC_ROOT/scripts/check.sh"
+	expect_error bad_variant "unknown VARIANT 'fast'" "$PAC_ROOT/scripts/build-kernel.sh" fast
+	expect_error bad_policy "POLICY must be warn, purge or bug" env POLICY=loud "$PAC_ROOT/scripts/run-demo.sh"
+	expect_error bad_bench_iters 'BENCH_ITERS must be' env BENCH_ITERS=x "$PAC_ROOT/scripts/bench.sh"
+	# A patch that does not apply: named, with the failing hunk; tree untouched.
+	git -C "$PAC_ROOT" ls-files -z | (cd "$PAC_ROOT" && xargs -0 cp --parents -t "$tmp")
+	sed -i '0,/^ /s/^ \(.*\)$/ \1 CORRUPTED/' "$tmp/patches/0002-mm-vmalloc-record-lazy-unmaps.patch"
+	expect_error bad_patch 'patch 0002-mm-vmalloc-record-lazy-unmaps.patch does not apply' \
+		"$tmp/scripts/prepare-tree.sh"
+	if [[ $(git -C "$PAC_SRC" status --porcelain --ignored=matching | md5sum) == "$before" ]]; then
+		echo "pass harness:bad_input_leaves_tree_alone" >>"$RESULTS"
+	else
+		echo "fail harness:bad_input_leaves_tree_alone" >>"$RESULTS"
+		echo "  FAIL harness:bad_input_leaves_tree_alone"
+	fi
+	rm -rf "$tmp"
+}
+
 if [[ -n ${PAC_INJECT:-} ]]; then
 	boot injected on "pac.run=boot pac.inject=$PAC_INJECT kunit.enable=0"
 	SUITES=""
@@ -78,6 +121,7 @@ fi
 for s in $SUITES; do
 	case $s in
 	harness)
+		harness_bad_input
 		harness_selftest panic 'problem: kernel panic'
 		harness_selftest hang 'problem: hang'
 		harness_selftest fail 'FAIL injected-fail:injected_failure'
@@ -117,6 +161,14 @@ for s in $SUITES; do
 	bug)
 		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \
 			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c'
+		;;
+	debug)
+		# make check-debug: lockdep, KASAN, kmemleak, DEBUG_VM,
+		# PAGE_TABLE_CHECK, CPA_DEBUG; upstream tests must not report.
+		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests page_alias_check=warn kmemleak=on"  \
+			--kunit page_alias_check
+		PAC_TIMEOUT=900 boot debug-upstream debug "pac.run=upstream kunit.enable=0 page_alias_check=warn kmemleak=on" \
+			--forbid-log 'BUG: page_alias_check'
 		;;
 	lint)
 		stage "lint: checkpatch, sparse, W=1, kernel-doc, docutils"
