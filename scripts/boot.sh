@@ -21,7 +21,7 @@ timeout --foreground -k 5 "${PAC_TIMEOUT:-300}" \
 	-smp "${PAC_SMP:-2}" -m "${PAC_MEM:-1G}" \
 	-nographic -no-reboot -display none -monitor none \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 oops=panic panic=-1 panic_on_warn=0 $ARGS" \
+	-append "console=ttyS0 log_buf_len=4M oops=panic panic=-1 panic_on_warn=0 $ARGS" \
 	-serial "file:$RUN/serial.log" -serial "file:$RUN/ktap.log" \
 	"${extra[@]}" </dev/null >"$RUN/qemu.out" 2>&1
 rc=$?

@@ -100,6 +100,8 @@ def main():
                     help='the boot must die with a panic and this report')
     ap.add_argument('--expect-log', action='append', default=[],
                     metavar='REGEX', help='must appear in the console log')
+    ap.add_argument('--allow-warning', action='append', default=[],
+                    metavar='REGEX', help='a WARNING whose previous line matches is not a failure')
     ap.add_argument('--forbid-log', action='append', default=[],
                     metavar='REGEX', help='must not appear in the console log')
     a = ap.parse_args()
@@ -121,10 +123,19 @@ def main():
     else:
         if panicked:
             problems.append('kernel panic')
+        lines = serial.splitlines()
         for pat in ('Oops:', 'kernel BUG at', 'WARNING: CPU:', 'BUG: KASAN',
-                    'possible circular locking', 'BUG: sleeping function'):
-            if pat in serial:
+                    'possible circular locking', 'BUG: sleeping function',
+                    'BUG: workqueue lockup', 'INFO: task hung'):
+            for i, l in enumerate(lines):
+                if pat not in l:
+                    continue
+                # A known upstream warning, named by the line before it.
+                if pat == 'WARNING: CPU:' and i and any(
+                        re.search(w, lines[i - 1]) for w in a.allow_warning):
+                    continue
                 problems.append('console shows "%s"' % pat)
+                break
         if 'PAC-DONE' not in ktap:
             problems.append('guest tests did not finish (no PAC-DONE)')
         body = ktap.split('PAC-BEGIN', 1)[-1].split('PAC-DONE', 1)[0]

@@ -165,25 +165,22 @@ static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
 	return 0;
 }
 
-static int pat_ioc_alloc(struct pat_buf *buf, void __user *uarg)
+static int pat_ioc_alloc(struct pat_buf *buf, const struct pat_alloc *req)
 {
-	struct pat_alloc req;
 	struct page **pages;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	ret = pat_check_count(req.pages);
+	ret = pat_check_count(req->pages);
 	if (ret)
 		return ret;
-	if (!pat_mode_valid(req.mode) || req.flags || req.pad)
+	if (!pat_mode_valid(req->mode) || req->flags || req->pad)
 		return -EINVAL;
 	if (buf->pages)
 		return -EBUSY;
-	pages = pat_alloc_pages(req.pages);
+	pages = pat_alloc_pages(req->pages);
 	if (!pages)
 		return -ENOMEM;
-	return pat_install(buf, pages, req.pages, req.mode, 0);
+	return pat_install(buf, pages, req->pages, req->mode, 0);
 }
 
 static void pat_release_buf(struct pat_buf *buf)
@@ -327,35 +324,33 @@ static int pat_realloc(struct page **pages, u32 nr, u32 *reused)
 	return 0;
 }
 
-static int pat_ioc_seed(struct pat_buf *buf, void __user *uarg)
+static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 {
-	struct pat_seed req;
 	struct page **pages;
 	u32 reused;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	ret = pat_check_count(req.pages);
+	ret = pat_check_count(req->pages);
 	if (ret)
 		return ret;
-	if (!pat_alias_valid(req.alias) || !pat_mode_valid(req.mode) || req.flags)
+	if (!pat_alias_valid(req->alias) || !pat_mode_valid(req->mode) ||
+	    req->flags)
 		return -EINVAL;
 	if (buf->pages)
 		return -EBUSY;
-	pages = pat_alloc_pages(req.pages);
+	pages = pat_alloc_pages(req->pages);
 	if (!pages)
 		return -ENOMEM;
-	ret = pat_make_alias(pages, req.pages, req.alias);
+	ret = pat_make_alias(pages, req->pages, req->alias);
 	if (!ret)
-		ret = pat_realloc(pages, req.pages, &reused);
+		ret = pat_realloc(pages, req->pages, &reused);
 	else
-		pat_free_pages(pages, req.pages);
+		pat_free_pages(pages, req->pages);
 	if (ret) {
 		kvfree(pages);
 		return ret;
 	}
-	return pat_install(buf, pages, req.pages, req.mode, reused);
+	return pat_install(buf, pages, req->pages, req->mode, reused);
 }
 
 static int pat_cmp_u64(const void *a, const void *b)
@@ -415,38 +410,62 @@ static int pat_ioc_bench(void __user *uarg)
 	return ret;
 }
 
+/*
+ * User memory is only touched outside buf->lock: mmap() takes buf->lock
+ * under mmap_lock, so a fault under buf->lock could deadlock.
+ */
 static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pat_buf *buf = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	struct pat_verdict verdict;
+	union {
+		struct pat_alloc alloc;
+		struct pat_seed seed;
+	} req;
 	long ret;
+
+	switch (cmd) {
+	case PAT_IOC_ALIAS:
+		return pat_ioc_alias(uarg);
+	case PAT_IOC_BENCH:
+		return pat_ioc_bench(uarg);
+	case PAT_IOC_ALLOC:
+		if (copy_from_user(&req.alloc, uarg, sizeof(req.alloc)))
+			return -EFAULT;
+		break;
+	case PAT_IOC_SEED:
+		if (copy_from_user(&req.seed, uarg, sizeof(req.seed)))
+			return -EFAULT;
+		break;
+	case PAT_IOC_FREE:
+	case PAT_IOC_VERDICT:
+		break;
+	default:
+		return -ENOTTY;
+	}
 
 	mutex_lock(&buf->lock);
 	switch (cmd) {
 	case PAT_IOC_ALLOC:
-		ret = pat_ioc_alloc(buf, uarg);
+		ret = pat_ioc_alloc(buf, &req.alloc);
+		break;
+	case PAT_IOC_SEED:
+		ret = pat_ioc_seed(buf, &req.seed);
 		break;
 	case PAT_IOC_FREE:
 		ret = buf->pages ? 0 : -ENOENT;
 		pat_release_buf(buf);
 		break;
-	case PAT_IOC_ALIAS:
-		ret = pat_ioc_alias(uarg);
-		break;
-	case PAT_IOC_SEED:
-		ret = pat_ioc_seed(buf, uarg);
-		break;
-	case PAT_IOC_BENCH:
-		ret = pat_ioc_bench(uarg);
-		break;
-	case PAT_IOC_VERDICT:
-		ret = copy_to_user(uarg, &buf->verdict, sizeof(buf->verdict)) ?
-		      -EFAULT : 0;
-		break;
 	default:
-		ret = -ENOTTY;
+		verdict = buf->verdict;
+		ret = 0;
 	}
 	mutex_unlock(&buf->lock);
+
+	if (cmd == PAT_IOC_VERDICT &&
+	    copy_to_user(uarg, &verdict, sizeof(verdict)))
+		ret = -EFAULT;
 	return ret;
 }
 

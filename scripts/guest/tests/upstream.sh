@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Upstream tests under the checker (KTAP): lib/test_vmalloc (all tests,
-# 2 threads), arch/x86/mm/pat/cpa-test (CONFIG_CPA_DEBUG, runs at boot),
+# Upstream tests under the checker (KTAP): lib/test_vmalloc (all tests but
+# align_shift_alloc_test, which is "supposed to be failed"; 2 threads), arch/x86/mm/pat/cpa-test (CONFIG_CPA_DEBUG, runs at boot),
 # then a kmemleak scan where kmemleak is built in.
 n=0
 ok() { n=$((n + 1)); echo "ok $n $1"; }
@@ -10,7 +10,7 @@ echo "KTAP version 1"
 echo "1..3"
 ko=$(find /lib/modules -name test_vmalloc.ko | head -n 1)
 if [ -n "$ko" ]; then
-	/bin/pac_insmod "$ko" "nr_threads=2 test_loop_count=2000 test_repeat_count=1" | sed 's/^/# /'
+	/bin/pac_insmod "$ko" "nr_threads=2 test_loop_count=2000 test_repeat_count=1 run_test_mask=0x7bf" | sed 's/^/# /'
 	dmesg | grep 'Summary:' | sed 's/^/# /'
 	total=$(dmesg | grep -c 'Summary:')
 	bad=$(dmesg | grep 'Summary:' | grep -vc 'failed: 0 ')
