@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint"
+DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
 ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
 SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
