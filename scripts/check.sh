@@ -89,6 +89,7 @@ expect_error() {
 harness_bad_input() {
 	local tmp before
 	tmp=$(mktemp -d)
+	"$PAC_ROOT/scripts/prepare-tree.sh" >/dev/null	# a fresh machine has no tree yet
 	before=$(git -C "$PAC_SRC" status --porcelain --ignored=matching | md5sum)
 	expect_error bad_ksrc 'KSRC=.* is not a kernel source tree' \
 		env KSRC="$tmp" "$PAC_ROOT/scripts/prepare-tree.sh"
