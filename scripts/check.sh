@@ -167,7 +167,7 @@ for s in $SUITES; do
 		# make check-debug: lockdep, KASAN, kmemleak, DEBUG_VM,
 		# PAGE_TABLE_CHECK, CPA_DEBUG; upstream tests must not report.
 		# cpa-test (CONFIG_CPA_DEBUG) makes kernel text RWX on purpose.
-		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests page_alias_check=warn kmemleak=on" \
+		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests,kmemleak page_alias_check=warn kmemleak=on" \
 			--kunit page_alias_check --allow-warning 'CPA detected W\^X violation'
 		PAC_TIMEOUT=900 boot debug-upstream debug "pac.run=upstream kunit.enable=0 page_alias_check=warn kmemleak=on" \
 			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
