@@ -432,9 +432,11 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 	 * Reading it later than the clear only makes entries look newer.
 	 */
 	smp_mb();
-	seq = atomic_long_read(&pac_flush_seq);
 	if (page_alias_check_epoch) {
-		struct pac_stamp st = { (u32)seq + 1 ?: 1, batch->stack };
+		struct pac_stamp st = { .stack = batch->stack };
+
+		seq = atomic_long_read(&pac_flush_seq);
+		st.stamp = (u32)seq + 1 ?: 1;
 
 		for (i = 0; i < batch->nr; i++)
 			if (pac_with_rec(batch->pfn[i], pac_rec_stamp, &st))
@@ -443,6 +445,12 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		return;
 	}
 	xa_lock_irqsave(&pac_index, flags);
+	/*
+	 * Read the sequence under the index lock: a flush that began earlier
+	 * and walks the index after us must find our entries (and drops them
+	 * only if it began before this read).
+	 */
+	seq = atomic_long_read(&pac_flush_seq);
 	for (i = 0; i < batch->nr; i++)
 		pac_record_one(batch->addr[i], batch->pfn[i], seq, batch->stack);
 	xa_unlock_irqrestore(&pac_index, flags);
@@ -483,12 +491,12 @@ EXPORT_SYMBOL_GPL(__page_alias_check_flush_begin);
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 				  unsigned long seq)
 {
-	XA_STATE(xas, &pac_index, start >> PAGE_SHIFT);
-	unsigned long last, flags, done = 0;
+	unsigned long idx, last, flags, done = 0;
 	void *entry;
 
 	if (end <= start)
 		return;
+	idx = start >> PAGE_SHIFT;
 	last = (end - 1) >> PAGE_SHIFT;
 	atomic_long_inc(&pac_stats.flushes_seen);
 	/* Approximate: a flush of another CPU during a check counts too. */
@@ -500,27 +508,32 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 		return;
 	}
 
-	xas_lock_irqsave(&xas, flags);
-	xas_for_each(&xas, entry, last) {
+	/*
+	 * xa_find()/xa_find_after() look each entry up afresh, so erasing
+	 * entries and dropping the lock between batches cannot make the walk
+	 * skip any (an xas walk that deletes nodes and pauses can).
+	 */
+	xa_lock_irqsave(&pac_index, flags);
+	for (entry = xa_find(&pac_index, &idx, last, XA_PRESENT); entry;
+	     entry = xa_find_after(&pac_index, &idx, last, XA_PRESENT)) {
 		if (!pac_seq_before(pac_entry_seq(entry), seq) &&
 		    !(IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
 		      READ_ONCE(pac_test_ignore_seq)))
 			continue;
-		xas_store(&xas, NULL);
+		__xa_erase(&pac_index, idx);
 		pac_with_rec(pac_entry_pfn(entry), pac_rec_dec, NULL);
 		atomic_long_dec(&pac_stats.pages_tracked);
 		atomic_long_inc(&pac_stats.entries_flushed);
 		if (++done % PAC_FLUSH_BATCH == 0) {
-			xas_pause(&xas);
-			xas_unlock_irqrestore(&xas, flags);
+			xa_unlock_irqrestore(&pac_index, flags);
 			cpu_relax();
-			xas_lock_irqsave(&xas, flags);
+			xa_lock_irqsave(&pac_index, flags);
 		}
 	}
 	if (pac_untracked.active && start <= pac_untracked.start &&
 	    end >= pac_untracked.end && pac_seq_before(pac_untracked.seq, seq))
 		pac_untracked.active = false;
-	xas_unlock_irqrestore(&xas, flags);
+	xa_unlock_irqrestore(&pac_index, flags);
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_flush_end);
 

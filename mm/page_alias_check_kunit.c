@@ -228,6 +228,58 @@ static void vm_unmap_ram_area_marks_dirty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dirty, 0);
 }
 
+/*
+ * A flush must drop every entry it covers while other CPUs add and drop
+ * entries: two CPUs run lib/test_vmalloc's pattern (vmalloc and vfree of
+ * single pages, many lazy areas, purges of hundreds of entries).  No
+ * address may come back from vmalloc while the index still holds an
+ * unflushed entry for it.  (An xas walk that erased entries and paused
+ * used to skip some; this test did not reproduce that, lib/test_vmalloc's
+ * full_fit_alloc_test with two threads does: see the "upstream" guest
+ * test of make check-debug.)
+ */
+static int pac_vmalloc_churn(void *arg)
+{
+	while (!kthread_should_stop()) {
+		void *p = vmalloc(PAGE_SIZE);
+
+		if (p)
+			*(u8 *)p = 1;
+		vfree(p);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void flush_keeps_up_with_vmalloc_churn(struct kunit *test)
+{
+	struct task_struct *churn;
+	unsigned long deadline;
+	long remapped;
+
+	pac_need_strict(test);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	pac_settle();
+	remapped = STAT(remapped_unflushed);
+	churn = kthread_create(pac_vmalloc_churn, NULL, "pac_churn");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(churn));
+	kthread_bind(churn, cpumask_last(cpu_online_mask));
+	wake_up_process(churn);
+	deadline = jiffies + msecs_to_jiffies(2000);
+	while (time_before(jiffies, deadline)) {
+		void *p = vmalloc(PAGE_SIZE);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		*(u8 *)p = 1;
+		vfree(p);
+		cond_resched();
+	}
+	kthread_stop(churn);
+	KUNIT_EXPECT_EQ(test, STAT(remapped_unflushed) - remapped, 0L);
+	KUNIT_EXPECT_EQ(test, STAT(untracked), 0L);
+}
+
 /* VM_FLUSH_RESET_PERMS areas are flushed at once: never dirty after vfree. */
 static void flush_reset_perms_reads_clean(struct kunit *test)
 {
@@ -671,6 +723,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(vfree_atomic_marks_dirty),
 	KUNIT_CASE(vm_unmap_ram_block_marks_dirty),
 	KUNIT_CASE(vm_unmap_ram_area_marks_dirty),
+	KUNIT_CASE_SLOW(flush_keeps_up_with_vmalloc_churn),
 	KUNIT_CASE(flush_reset_perms_reads_clean),
 	KUNIT_CASE(counts_add_up),
 	KUNIT_CASE(missed_flush_keeps_dirty),

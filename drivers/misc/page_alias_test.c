@@ -165,21 +165,30 @@ static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
 	return 0;
 }
 
-static int pat_ioc_alloc(struct pat_buf *buf, const struct pat_alloc *req)
+/* Pages for a new buffer of @nr pages, or an ERR_PTR(). */
+static struct page **pat_new_pages(struct pat_buf *buf, u32 nr)
 {
 	struct page **pages;
 	int ret;
 
-	ret = pat_check_count(req->pages);
+	ret = pat_check_count(nr);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
+	if (buf->pages)
+		return ERR_PTR(-EBUSY);
+	pages = pat_alloc_pages(nr);
+	return pages ?: ERR_PTR(-ENOMEM);
+}
+
+static int pat_ioc_alloc(struct pat_buf *buf, const struct pat_alloc *req)
+{
+	struct page **pages;
+
 	if (!pat_mode_valid(req->mode) || req->flags || req->pad)
 		return -EINVAL;
-	if (buf->pages)
-		return -EBUSY;
-	pages = pat_alloc_pages(req->pages);
-	if (!pages)
-		return -ENOMEM;
+	pages = pat_new_pages(buf, req->pages);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
 	return pat_install(buf, pages, req->pages, req->mode, 0);
 }
 
@@ -330,17 +339,12 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 	u32 reused;
 	int ret;
 
-	ret = pat_check_count(req->pages);
-	if (ret)
-		return ret;
 	if (!pat_alias_valid(req->alias) || !pat_mode_valid(req->mode) ||
 	    req->flags)
 		return -EINVAL;
-	if (buf->pages)
-		return -EBUSY;
-	pages = pat_alloc_pages(req->pages);
-	if (!pages)
-		return -ENOMEM;
+	pages = pat_new_pages(buf, req->pages);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
 	ret = pat_make_alias(pages, req->pages, req->alias);
 	if (!ret)
 		ret = pat_realloc(pages, req->pages, &reused);
