@@ -265,11 +265,16 @@ static void pac_rec_dec(struct page_alias_check_rec *rec, void *arg)
 	WARN_ON_ONCE(atomic_dec_if_positive(&rec->unflushed) < 0);
 }
 
+struct pac_snapshot {
+	int unflushed;
+	depot_stack_handle_t unmap;
+};
+
 static void pac_rec_read(struct page_alias_check_rec *rec, void *arg)
 {
-	struct page_alias_check_rec *out = arg;
+	struct pac_snapshot *out = arg;
 
-	out->unflushed.counter = atomic_read(&rec->unflushed);
+	out->unflushed = atomic_read(&rec->unflushed);
 	out->unmap = pac_stacks ? READ_ONCE(rec->unmap) : 0;
 }
 
@@ -555,14 +560,14 @@ EXPORT_SYMBOL_GPL(page_alias_check_active);
  */
 int page_alias_check_pfn(unsigned long pfn)
 {
-	struct page_alias_check_rec rec = {};
+	struct pac_snapshot rec = {};
 
 	if (!static_branch_unlikely(&page_alias_check_key))
 		return 0;
 	pac_with_rec(pfn, pac_rec_read, &rec);
 	if (page_alias_check_epoch)
-		return pac_stamp_dirty(rec.unflushed.counter);
-	return rec.unflushed.counter;
+		return pac_stamp_dirty(rec.unflushed);
+	return rec.unflushed;
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pfn);
 
@@ -610,6 +615,26 @@ static void pac_scan(const struct page_alias_check_req *req,
 		if (page_alias_check_pfn(pfn) > 0 && !scan->dirty++)
 			scan->first_pfn = pfn;
 	}
+}
+
+/*
+ * vm_unmap_aliases() returned, so vmalloc believes every lazy alias is gone.
+ * Check it against what the flushes really covered: a page still dirty is a
+ * vmalloc bug (a range it forgot to flush).  Report it and flush everything.
+ */
+static void pac_verify_after_purge(const struct page_alias_check_req *req)
+{
+	struct pac_scan scan;
+
+	pac_scan(req, &scan);
+	if (!scan.dirty && !pac_untracked_pending())
+		return;
+	if (scan.dirty) {
+		atomic_long_inc(&pac_stats.purge_missed);
+		pac_report_purge_missed(req, scan.first_pfn, scan.dirty);
+	}
+	/* Observed by the x86 hook like any other flush: drops everything. */
+	flush_tlb_all();
 }
 
 /**
@@ -662,32 +687,10 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	}
 	pac_purge();
 	/* Epoch mode has nothing to verify against: it trusts the purge. */
-	if (scan.dirty && !page_alias_check_epoch)
+	if (!page_alias_check_epoch && (scan.dirty || pac_untracked_pending()))
 		pac_verify_after_purge(req);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pages);
-
-/*
- * vm_unmap_aliases() returned, so vmalloc believes every lazy alias is gone.
- * Check it against what the flushes really covered: a page still dirty is a
- * vmalloc bug (a range it forgot to flush).  Report it and flush everything.
- */
-void pac_verify_after_purge(const struct page_alias_check_req *req)
-{
-	struct pac_scan scan;
-	unsigned long seq;
-
-	pac_scan(req, &scan);
-	if (!scan.dirty && !pac_untracked_pending())
-		return;
-	if (scan.dirty) {
-		atomic_long_inc(&pac_stats.purge_missed);
-		pac_report_purge_missed(req, scan.first_pfn, scan.dirty);
-	}
-	seq = page_alias_check_flush_begin();
-	flush_tlb_all();
-	page_alias_check_flush_end(0, ULONG_MAX, seq);
-}
 
 static unsigned long pac_range_pfn(const struct page_alias_check_req *req,
 				   unsigned long idx)
@@ -743,7 +746,7 @@ int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max)
 
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn)
 {
-	struct page_alias_check_rec rec = {};
+	struct pac_snapshot rec = {};
 
 	pac_with_rec(pfn, pac_rec_read, &rec);
 	return rec.unmap;

@@ -57,7 +57,6 @@ unsigned long pac_entry_make(unsigned long pfn, unsigned long seq);
 unsigned long pac_read_flush_seq(void);
 void pac_set_flush_seq(unsigned long seq);
 extern bool pac_test_ignore_seq;
-void pac_verify_after_purge(const struct page_alias_check_req *req);
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn);
 void pac_show_index(struct seq_file *m);

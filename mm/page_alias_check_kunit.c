@@ -110,6 +110,15 @@ static struct page *pac_alloc_page(struct kunit *test)
 	return page;
 }
 
+/* vmap() one page; returns the kernel virtual address. */
+static unsigned long pac_vmap_one(struct kunit *test, struct page *page)
+{
+	void *p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return (unsigned long)p;
+}
+
 /* vmap() the page, write through the mapping, vunmap() it lazily. */
 static void pac_lazy_alias(struct kunit *test, struct page *page)
 {
@@ -338,18 +347,15 @@ static void missed_flush_keeps_dirty(struct kunit *test)
 {
 	struct page *page;
 	unsigned long addr, seq;
-	void *p;
 
 	pac_need_strict(test);
 	page = pac_alloc_page(test);
 
 	pac_settle();
-	p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	addr = (unsigned long)p;
+	addr = pac_vmap_one(test, page);
 
 	seq = __page_alias_check_flush_begin();
-	vunmap(p);
+	vunmap((void *)addr);
 	__page_alias_check_flush_end(addr, addr + PAGE_SIZE, seq);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 
@@ -449,15 +455,12 @@ static void epoch_needs_purge_or_full_flush(struct kunit *test)
 {
 	struct page *page;
 	unsigned long addr;
-	void *p;
 
 	pac_need_epoch(test);
 	page = pac_alloc_page(test);
 	pac_settle();
-	p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	addr = (unsigned long)p;
-	vunmap(p);
+	addr = pac_vmap_one(test, page);
+	vunmap((void *)addr);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
