@@ -722,6 +722,17 @@ void page_alias_check_range(struct page *page, unsigned long nr,
 }
 EXPORT_SYMBOL_GPL(page_alias_check_range);
 
+/*
+ * debugfs "purge": everything vmalloc holds lazily, then a flush of all
+ * CPUs (which also ends a pending untracked range).  Afterwards no page may
+ * read dirty: tests use it to see the counters drain.
+ */
+void pac_purge_all(void)
+{
+	pac_unmap_aliases();
+	flush_tlb_all();
+}
+
 /* ---- index queries for reports and debugfs ------------------------------- */
 
 /* Up to @max stale virtual addresses of @pfn; returns how many were found. */

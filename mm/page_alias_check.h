@@ -60,6 +60,7 @@ extern bool pac_test_ignore_seq;
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn);
 void pac_show_index(struct seq_file *m);
+void pac_purge_all(void);
 
 /* mm/page_alias_check_report.c */
 void pac_report_alias(const struct page_alias_check_req *req,

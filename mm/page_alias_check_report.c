@@ -191,6 +191,35 @@ static const struct file_operations pac_policy_fops = {
 	.write = pac_policy_write,
 };
 
+/*
+ * Write "1": purge every lazy alias vmalloc knows of and flush the TLB of
+ * all CPUs, so that afterwards "pages_tracked" must read 0.  For tests that
+ * check the counters drain; anything else is -EINVAL.
+ */
+static ssize_t pac_purge_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[4];
+
+	if (count == 0 || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count || !sysfs_streq(buf, "1"))
+		return -EINVAL;
+	if (!static_branch_unlikely(&page_alias_check_key))
+		return -ENODEV;
+	pac_purge_all();
+	return count;
+}
+
+static const struct file_operations pac_purge_fops = {
+	.owner = THIS_MODULE,
+	.write = pac_purge_write,
+	.llseek = noop_llseek,
+};
+
 static int __init page_alias_check_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("page_alias_check", NULL);
@@ -199,6 +228,7 @@ static int __init page_alias_check_debugfs_init(void)
 	debugfs_create_file("stats", 0400, dir, NULL, &pac_stats_fops);
 	debugfs_create_file("pages", 0400, dir, NULL, &pac_pages_fops);
 	debugfs_create_ulong("walk_max", 0600, dir, &page_alias_check_walk_max);
+	debugfs_create_file("purge", 0200, dir, NULL, &pac_purge_fops);
 	return 0;
 }
 late_initcall(page_alias_check_debugfs_init);
