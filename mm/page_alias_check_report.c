@@ -88,6 +88,72 @@ void pac_report_purge_missed(const struct page_alias_check_req *req,
 	pr_err("==================================================================\n");
 }
 
+static void pac_report_mapped_by(depot_stack_handle_t stack)
+{
+	if (!stack)
+		return;
+	pr_err("last mapped by:\n");
+	stack_depot_print(stack);
+}
+
+void pac_report_live_alias(const struct page_alias_check_req *req,
+			   unsigned long pfn, int count, int live_mode,
+			   int new_mode, depot_stack_handle_t mapped_by,
+			   int policy)
+{
+	char change[96] = "";
+
+	if (!pac_report_allowed(policy))
+		return;
+	if (req->describe)
+		req->describe(req, pfn, change, sizeof(change));
+	pr_err("==================================================================\n");
+	pr_err("BUG: page_alias_check: live alias pfn:%lx mapped:%d policy:%s\n",
+	       pfn, count, page_alias_check_policy_name(policy));
+	pr_err("%s%s%s: page becomes %s while %d live kernel mapping(s) are %s\n",
+	       req->reason ?: "attribute change", change[0] ? ": " : "",
+	       change, pac_mode_name(new_mode), count, pac_mode_name(live_mode));
+	dump_stack();
+	pac_report_mapped_by(mapped_by);
+	pr_err("==================================================================\n");
+	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+}
+
+void pac_report_map_conflict(unsigned long pfn, int mode, int other,
+			     const char *other_what,
+			     depot_stack_handle_t other_by, int policy)
+{
+	if (!pac_report_allowed(policy))
+		return;
+	pr_err("==================================================================\n");
+	pr_err("BUG: page_alias_check: map mode conflict pfn:%lx policy:%s\n",
+	       pfn, page_alias_check_policy_name(policy));
+	pr_err("kernel mapping made %s while %s of the page is %s\n",
+	       pac_mode_name(mode), other_what, pac_mode_name(other));
+	dump_stack();
+	pac_report_mapped_by(other_by);
+	pr_err("==================================================================\n");
+	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+}
+
+void pac_report_freed_mapped(struct page *page, unsigned int order,
+			     unsigned long pfn, unsigned long nmapped,
+			     int count, int mode, depot_stack_handle_t mapped_by,
+			     int policy)
+{
+	if (!pac_report_allowed(policy))
+		return;
+	pr_err("==================================================================\n");
+	pr_err("BUG: page_alias_check: freed while mapped pfn:%lx mapped:%d policy:%s\n",
+	       pfn, count, page_alias_check_policy_name(policy));
+	pr_err("order-%u free of pfn:%lx: %lu page(s) still have live kernel mappings (%s)\n",
+	       order, page_to_pfn(page), nmapped, pac_mode_name(mode));
+	dump_stack();
+	pac_report_mapped_by(mapped_by);
+	pr_err("==================================================================\n");
+	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+}
+
 /* ---- debugfs ------------------------------------------------------------ */
 
 #define PAC_STAT(name) { #name, &pac_stats.name }
@@ -114,6 +180,12 @@ static const struct {
 	PAC_STAT(purge_missed),
 	PAC_STAT(reports),
 	PAC_STAT(reports_suppressed),
+	PAC_STAT(live_maps),
+	PAC_STAT(live_unmaps),
+	PAC_STAT(live_unbalanced),
+	PAC_STAT(live_aliases),
+	PAC_STAT(map_conflicts),
+	PAC_STAT(freed_mapped),
 };
 
 static int pac_stats_show(struct seq_file *m, void *v)
@@ -126,6 +198,9 @@ static int pac_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "bytes_per_page: %zu\n",
 		   static_branch_unlikely(&page_alias_check_key) ?
 		   page_alias_check_ops.size : 0);
+	seq_printf(m, "live: %d\n", pac_live_enabled() ? 1 : 0);
+	seq_printf(m, "live_bytes_per_page: %zu\n",
+		   pac_live_enabled() ? page_alias_check_live_ops.size : 0);
 	for (i = 0; i < ARRAY_SIZE(pac_stat_list); i++)
 		seq_printf(m, "%s: %ld\n", pac_stat_list[i].name,
 			   atomic_long_read(pac_stat_list[i].val));

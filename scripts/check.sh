@@ -129,9 +129,15 @@ for s in $SUITES; do
 		;;
 	kunit)
 		boot kunit on "pac.run=boot page_alias_check=warn" \
-			--kunit page_alias_check \
+			--kunit page_alias_check --kunit page_alias_check_live \
 			--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+' \
-			--expect-log 'BUG: page_alias_check: purge missed alias pfn:'
+			--expect-log 'BUG: page_alias_check: purge missed alias pfn:' \
+			--expect-log 'BUG: page_alias_check: live alias pfn:[0-9a-f]+ mapped:1 policy:warn' \
+			--expect-log 'change_page_attr: write-back -> uncached-minus .*: page becomes uncached while 1 live kernel mapping\(s\) are write-back' \
+			--expect-log 'BUG: page_alias_check: map mode conflict pfn:' \
+			--expect-log 'kernel mapping made write-back while the direct map of the page is write-combining' \
+			--expect-log 'BUG: page_alias_check: freed while mapped pfn:[0-9a-f]+ mapped:1' \
+			--expect-log 'last mapped by:'
 		;;
 	epoch)
 		# No KUnit here: in epoch mode any full flush by anyone cleans

@@ -34,12 +34,36 @@ enum page_alias_check_policy {
 #define PAGE_ALIAS_CHECK_PFN_UNKNOWN	ULONG_MAX
 
 /**
+ * enum page_alias_mode - cache mode of a mapping, as aliasing rules see it
+ * @PAGE_ALIAS_MODE_UNKNOWN: cannot tell, or not a cache mode change
+ * @PAGE_ALIAS_MODE_WB: write-back
+ * @PAGE_ALIAS_MODE_WC: write-combining
+ * @PAGE_ALIAS_MODE_UC: uncached (strong or minus: same for aliasing)
+ * @PAGE_ALIAS_MODE_WT: write-through
+ * @PAGE_ALIAS_MODE_WP: write-protected
+ * @PAGE_ALIAS_MODE_MIXED: live mappings of a page disagree already
+ */
+enum page_alias_mode {
+	PAGE_ALIAS_MODE_UNKNOWN = -1,
+	PAGE_ALIAS_MODE_WB,
+	PAGE_ALIAS_MODE_WC,
+	PAGE_ALIAS_MODE_UC,
+	PAGE_ALIAS_MODE_WT,
+	PAGE_ALIAS_MODE_WP,
+	PAGE_ALIAS_MODE_MIXED,
+};
+
+/**
  * struct page_alias_check_req - a set of pages that must be alias-free
  * @reason: what is about to happen to the pages, for reports
  * @nr: number of pages
  * @pfn_at: returns the pfn of page @idx, or PAGE_ALIAS_CHECK_PFN_UNKNOWN
  * @describe: optional; writes the attribute change of page @pfn into @buf
- * @data: caller's cookie for @pfn_at and @describe
+ * @new_mode: optional; the cache mode page @idx (pfn @pfn) is about to get
+ *	in the direct map, or PAGE_ALIAS_MODE_UNKNOWN if the request does not
+ *	change it there.  Live kernel mappings of the page in another mode are
+ *	reported as live aliases.
+ * @data: caller's cookie for the callbacks
  */
 struct page_alias_check_req {
 	const char *reason;
@@ -48,6 +72,8 @@ struct page_alias_check_req {
 				unsigned long idx);
 	void (*describe)(const struct page_alias_check_req *req,
 			 unsigned long pfn, char *buf, size_t len);
+	int (*new_mode)(const struct page_alias_check_req *req,
+			unsigned long idx, unsigned long pfn);
 	void *data;
 };
 
@@ -71,7 +97,9 @@ struct page_alias_check_batch {
 #ifdef CONFIG_PAGE_ALIAS_CHECK
 
 DECLARE_STATIC_KEY_FALSE(page_alias_check_key);
+DECLARE_STATIC_KEY_FALSE(page_alias_check_live_key);
 extern struct page_ext_operations page_alias_check_ops;
+extern struct page_ext_operations page_alias_check_live_ops;
 
 void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 			      unsigned long addr, unsigned long pfn,
@@ -81,7 +109,21 @@ unsigned long __page_alias_check_flush_begin(void);
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 				  unsigned long seq);
 
+void __page_alias_check_map_pages(struct page **pages, unsigned long nr,
+				  pgprot_t prot);
+void __page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
+				pgprot_t prot);
+void __page_alias_check_free(struct page *page, unsigned int order);
+
+/*
+ * Architecture: the cache mode of @prot, and of @pfn's direct mapping.  The
+ * weak defaults return PAGE_ALIAS_MODE_UNKNOWN (modes not checked).
+ */
+int arch_page_alias_mode(pgprot_t prot);
+int arch_page_alias_direct_mode(unsigned long pfn);
+
 bool page_alias_check_active(void);
+int page_alias_check_live(unsigned long pfn, int *mode);
 int page_alias_check_pfn(unsigned long pfn);
 void page_alias_check_pages(const struct page_alias_check_req *req);
 void page_alias_check_range(struct page *page, unsigned long nr,
@@ -119,6 +161,36 @@ static inline void page_alias_check_unmap_end(struct page_alias_check_batch *bat
 }
 
 /*
+ * Live kernel mappings.  vmap(), vm_map_ram() and vmalloc() just mapped
+ * @nr @pages with @prot: counted, and a cache mode other than the page's
+ * direct-map mode is reported.
+ */
+static inline void page_alias_check_map_pages(struct page **pages,
+					      unsigned long nr, pgprot_t prot)
+{
+	if (static_branch_unlikely(&page_alias_check_live_key))
+		__page_alias_check_map_pages(pages, nr, prot);
+}
+
+/*
+ * A physical range was mapped (ioremap, huge vmalloc): counted only, since
+ * ioremap keeps the direct map in sync itself.
+ */
+static inline void page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
+					    pgprot_t prot)
+{
+	if (static_branch_unlikely(&page_alias_check_live_key))
+		__page_alias_check_map_pfn(pfn, nr, prot);
+}
+
+/* Pages go back to the buddy allocator: none may still be vmapped. */
+static inline void page_alias_check_free(struct page *page, unsigned int order)
+{
+	if (static_branch_unlikely(&page_alias_check_live_key))
+		__page_alias_check_free(page, order);
+}
+
+/*
  * Architecture hooks around a kernel TLB flush that reaches every CPU: call
  * _begin() before the flush is sent and _end() once it has completed on all
  * CPUs.  Only then are the stale translations inside [start, end) that were
@@ -152,7 +224,13 @@ static inline unsigned long page_alias_check_flush_begin(void) { return 0; }
 static inline void page_alias_check_flush_end(unsigned long start,
 					      unsigned long end,
 					      unsigned long seq) { }
+static inline void page_alias_check_map_pages(struct page **pages,
+					      unsigned long nr, pgprot_t prot) { }
+static inline void page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
+					    pgprot_t prot) { }
+static inline void page_alias_check_free(struct page *page, unsigned int order) { }
 static inline bool page_alias_check_active(void) { return false; }
+static inline int page_alias_check_live(unsigned long pfn, int *mode) { return 0; }
 static inline int page_alias_check_pfn(unsigned long pfn) { return 0; }
 
 void vm_unmap_aliases(void);

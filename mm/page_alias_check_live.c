@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alias_check: live kernel mappings of a page and their cache mode.
+ *
+ * The unflushed count of page_alias_check.c catches stale aliases, the ones
+ * lazy unmapping leaves in TLBs.  Two worse mistakes leave a live alias:
+ *
+ *  - the direct map of a page turns uncached or write-combining while a
+ *    write-back vmap() of it still exists (or the other way round), or a
+ *    page is vmapped in a mode other than its direct map's;
+ *  - a page goes back to the buddy allocator while a vmap of it still
+ *    exists: its next owner shares it with whoever uses the old mapping.
+ *
+ * Both are visible with one more page_ext word per page: the number of live
+ * vmap/vmalloc/ioremap mappings and the cache mode they were made with.  The
+ * count is raised when mm/vmalloc.c has installed the PTEs and dropped when
+ * vunmap_pte_range() clears them, both from the same walks that the rest of
+ * the checker hooks.  Mappings made before the checker was enabled are not
+ * counted; their unmaps are ("live_unbalanced") and never go below zero.
+ *
+ * page_alias_check_live=off leaves all of this out (4 or 8 bytes per page
+ * less and no page_ext lookup on map and free).
+ */
+
+#define pr_fmt(fmt) "page_alias_check: " fmt
+
+#include <linux/kstrtox.h>
+#include <linux/mm.h>
+#include <linux/page_alias_check.h>
+#include <linux/page_ext.h>
+#include <linux/stackdepot.h>
+
+#include "page_alias_check.h"
+
+/* The live state word: mapping count in the low bits, mode above. */
+#define PAC_LIVE_COUNT_BITS	24
+#define PAC_LIVE_COUNT_MAX	((1U << PAC_LIVE_COUNT_BITS) - 1)
+#define PAC_LIVE_MODE_MASK	0xfU
+
+struct pac_live_rec {
+	atomic_t state;			/* count | mode << PAC_LIVE_COUNT_BITS */
+	depot_stack_handle_t map;	/* last mapper (if stacks on) */
+};
+
+DEFINE_STATIC_KEY_FALSE(page_alias_check_live_key);
+
+static bool pac_live __initdata = true;
+
+static int __init early_page_alias_check_live(char *buf)
+{
+	bool on;
+
+	if (!buf || kstrtobool(buf, &on)) {
+		pr_warn("invalid page_alias_check_live=%s (expected on or off), using on\n",
+			buf ? buf : "");
+		return 0;
+	}
+	pac_live = on;
+	return 0;
+}
+early_param("page_alias_check_live", early_page_alias_check_live);
+
+static const char *const pac_mode_names[] = {
+	[PAGE_ALIAS_MODE_WB]	= "write-back",
+	[PAGE_ALIAS_MODE_WC]	= "write-combining",
+	[PAGE_ALIAS_MODE_UC]	= "uncached",
+	[PAGE_ALIAS_MODE_WT]	= "write-through",
+	[PAGE_ALIAS_MODE_WP]	= "write-protected",
+	[PAGE_ALIAS_MODE_MIXED]	= "mixed",
+};
+
+const char *pac_mode_name(int mode)
+{
+	if (mode < 0 || mode >= ARRAY_SIZE(pac_mode_names))
+		return "unknown";
+	return pac_mode_names[mode];
+}
+
+int __weak arch_page_alias_mode(pgprot_t prot)
+{
+	return PAGE_ALIAS_MODE_UNKNOWN;
+}
+
+int __weak arch_page_alias_direct_mode(unsigned long pfn)
+{
+	return PAGE_ALIAS_MODE_UNKNOWN;
+}
+
+/* ---- page_ext client ---------------------------------------------------- */
+
+static bool __init need_page_alias_check_live(void)
+{
+	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF || !pac_live)
+		return false;
+	if (!pac_stacks)
+		page_alias_check_live_ops.size = offsetof(struct pac_live_rec, map);
+	return true;
+}
+
+/* Runs after page_alias_check_ops' init(): stack depot is settled. */
+static void __init init_page_alias_check_live(void)
+{
+	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF || !pac_live)
+		return;
+	static_branch_enable(&page_alias_check_live_key);
+	pr_info("live mappings tracked, %zu more bytes per page\n",
+		page_alias_check_live_ops.size);
+}
+
+struct page_ext_operations page_alias_check_live_ops = {
+	.size = sizeof(struct pac_live_rec),
+	.need = need_page_alias_check_live,
+	.init = init_page_alias_check_live,
+	.need_shared_flags = false,
+};
+
+bool pac_live_enabled(void)
+{
+	return static_branch_unlikely(&page_alias_check_live_key);
+}
+
+static struct pac_live_rec *pac_live_rec(struct page_ext *ext)
+{
+	return page_ext_data(ext, &page_alias_check_live_ops);
+}
+
+static unsigned int pac_live_count(int state)
+{
+	return state & PAC_LIVE_COUNT_MAX;
+}
+
+static int pac_live_mode(int state)
+{
+	unsigned int m = ((unsigned int)state >> PAC_LIVE_COUNT_BITS) &
+			 PAC_LIVE_MODE_MASK;
+
+	return m == PAC_LIVE_MODE_MASK ? PAGE_ALIAS_MODE_UNKNOWN : m;
+}
+
+static int pac_live_state(unsigned int count, int mode)
+{
+	return count | ((mode & PAC_LIVE_MODE_MASK) << PAC_LIVE_COUNT_BITS);
+}
+
+/* What a report needs to know about the live mappings of a page. */
+struct pac_live_snap {
+	unsigned int count;
+	int mode;
+	depot_stack_handle_t map;
+};
+
+static void pac_live_read(struct pac_live_rec *rec, struct pac_live_snap *snap)
+{
+	int state = atomic_read(&rec->state);
+
+	snap->count = pac_live_count(state);
+	snap->mode = pac_live_mode(state);
+	snap->map = pac_stacks ? READ_ONCE(rec->map) : 0;
+}
+
+/**
+ * page_alias_check_live - live kernel mappings of a page
+ * @pfn: page frame number
+ * @mode: if not NULL, set to their enum page_alias_mode
+ *
+ * Return: the number of vmap/vmalloc/ioremap mappings of @pfn now, as far as
+ * the checker saw them being made; 0 when live tracking is off.
+ */
+int page_alias_check_live(unsigned long pfn, int *mode)
+{
+	struct pac_live_snap snap = { .mode = PAGE_ALIAS_MODE_UNKNOWN };
+	struct page_ext *ext;
+
+	if (pac_live_enabled() && pfn_valid(pfn)) {
+		ext = page_ext_get(pfn_to_page(pfn));
+		if (ext) {
+			pac_live_read(pac_live_rec(ext), &snap);
+			page_ext_put(ext);
+		}
+	}
+	if (mode)
+		*mode = snap.mode;
+	return snap.count;
+}
+EXPORT_SYMBOL_GPL(page_alias_check_live);
+
+/* ---- mapping ------------------------------------------------------------ */
+
+struct pac_map_ctx {
+	int mode;
+	bool check_direct;
+	bool stack_saved;
+	depot_stack_handle_t stack;
+};
+
+/* Count one more live mapping of @rec; returns the state before it. */
+static int pac_live_inc(struct pac_live_rec *rec, int mode)
+{
+	int old = atomic_read(&rec->state), new;
+	unsigned int count;
+
+	do {
+		count = pac_live_count(old);
+		if (count == PAC_LIVE_COUNT_MAX)
+			return old;	/* saturated: stays so */
+		if (count && pac_live_mode(old) != mode)
+			new = pac_live_state(count + 1, PAGE_ALIAS_MODE_MIXED);
+		else
+			new = pac_live_state(count + 1, mode);
+	} while (!atomic_try_cmpxchg(&rec->state, &old, new));
+	return old;
+}
+
+static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
+{
+	int policy = READ_ONCE(page_alias_check_policy), old, direct;
+	depot_stack_handle_t prev_map = 0;
+	struct pac_live_rec *rec;
+	struct page_ext *ext;
+
+	if (!pfn_valid(pfn))
+		return;
+	ext = page_ext_get(pfn_to_page(pfn));
+	if (!ext)
+		return;
+	rec = pac_live_rec(ext);
+	old = pac_live_inc(rec, ctx->mode);
+	if (pac_stacks) {
+		if (!ctx->stack_saved) {
+			ctx->stack = pac_save_stack();
+			ctx->stack_saved = true;
+		}
+		prev_map = xchg(&rec->map, ctx->stack);
+	}
+	page_ext_put(ext);
+	atomic_long_inc(&pac_stats.live_maps);
+
+	if (!ctx->check_direct || ctx->mode == PAGE_ALIAS_MODE_UNKNOWN ||
+	    policy == PAGE_ALIAS_CHECK_OFF)
+		return;
+	if (pac_live_count(old) && pac_live_mode(old) != ctx->mode) {
+		atomic_long_inc(&pac_stats.map_conflicts);
+		if (policy >= PAGE_ALIAS_CHECK_WARN)
+			pac_report_map_conflict(pfn, ctx->mode, pac_live_mode(old),
+						"a live kernel mapping", prev_map,
+						policy);
+		return;
+	}
+	direct = arch_page_alias_direct_mode(pfn);
+	if (direct != PAGE_ALIAS_MODE_UNKNOWN && direct != ctx->mode) {
+		atomic_long_inc(&pac_stats.map_conflicts);
+		if (policy >= PAGE_ALIAS_CHECK_WARN)
+			pac_report_map_conflict(pfn, ctx->mode, direct,
+						"the direct map", 0, policy);
+	}
+}
+
+void __page_alias_check_map_pages(struct page **pages, unsigned long nr,
+				  pgprot_t prot)
+{
+	struct pac_map_ctx ctx = {
+		.mode = arch_page_alias_mode(prot),
+		.check_direct = true,
+	};
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		pac_map_one(&ctx, page_to_pfn(pages[i]));
+}
+
+void __page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
+				pgprot_t prot)
+{
+	struct pac_map_ctx ctx = { .mode = arch_page_alias_mode(prot) };
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		pac_map_one(&ctx, pfn + i);
+}
+
+/* ---- unmapping ---------------------------------------------------------- */
+
+static void pac_live_dec(struct pac_live_rec *rec)
+{
+	int old = atomic_read(&rec->state);
+	unsigned int count;
+
+	do {
+		count = pac_live_count(old);
+		if (!count) {
+			/* Mapped before the checker was enabled. */
+			atomic_long_inc(&pac_stats.live_unbalanced);
+			return;
+		}
+		if (count == PAC_LIVE_COUNT_MAX)
+			return;
+	} while (!atomic_try_cmpxchg(&rec->state, &old, old - 1));
+	atomic_long_inc(&pac_stats.live_unmaps);
+}
+
+/* @nr kernel PTEs mapping @pfn[] were just cleared (vunmap_pte_range()). */
+void pac_live_unmap(const unsigned long *pfn, unsigned int nr)
+{
+	struct page_ext *ext;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (!pfn_valid(pfn[i]))
+			continue;
+		ext = page_ext_get(pfn_to_page(pfn[i]));
+		if (!ext)
+			continue;
+		pac_live_dec(pac_live_rec(ext));
+		page_ext_put(ext);
+	}
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+/*
+ * A change_page_attr() request is about to give page @idx (@pfn) a new
+ * direct-map cache mode.  A live mapping in another mode would be an
+ * illegal alias from then on: report it.  Returns true if one was found.
+ */
+bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
+		    unsigned long pfn, int policy)
+{
+	struct pac_live_snap snap = {};
+	struct page_ext *ext;
+	int new_mode;
+
+	if (!req->new_mode || !pac_live_enabled() || !pfn_valid(pfn))
+		return false;
+	ext = page_ext_get(pfn_to_page(pfn));
+	if (!ext)
+		return false;
+	pac_live_read(pac_live_rec(ext), &snap);
+	page_ext_put(ext);
+	if (!snap.count)
+		return false;
+	new_mode = req->new_mode(req, idx, pfn);
+	if (new_mode == PAGE_ALIAS_MODE_UNKNOWN || new_mode == snap.mode)
+		return false;
+	atomic_long_inc(&pac_stats.live_aliases);
+	if (policy >= PAGE_ALIAS_CHECK_WARN)
+		pac_report_live_alias(req, pfn, snap.count, snap.mode, new_mode,
+				      snap.map, policy);
+	return true;
+}
+
+void __page_alias_check_free(struct page *page, unsigned int order)
+{
+	int policy = READ_ONCE(page_alias_check_policy);
+	struct pac_live_snap snap, first = {};
+	unsigned long i, nmapped = 0, first_pfn = 0;
+	struct page_ext *ext;
+
+	if (policy == PAGE_ALIAS_CHECK_OFF)
+		return;
+	ext = page_ext_get(page);
+	if (!ext)
+		return;
+	for (i = 0; i < (1UL << order); i++) {
+		pac_live_read(pac_live_rec(ext), &snap);
+		if (snap.count && !nmapped++) {
+			first = snap;
+			first_pfn = page_to_pfn(page) + i;
+		}
+		ext = page_ext_next(ext);
+	}
+	page_ext_put(ext);
+	if (!nmapped)
+		return;
+	atomic_long_inc(&pac_stats.freed_mapped);
+	if (policy >= PAGE_ALIAS_CHECK_WARN)
+		pac_report_freed_mapped(page, order, first_pfn, nmapped,
+					first.count, first.mode, first.map,
+					policy);
+}
