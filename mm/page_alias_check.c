@@ -55,7 +55,6 @@
 #define pr_fmt(fmt) "page_alias_check: " fmt
 
 #include <linux/debugfs.h>
-#include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/page_alias_check.h>
 #include <linux/page_ext.h>
@@ -162,11 +161,34 @@ static int __init early_page_alias_check_param(char *buf)
 }
 early_param("page_alias_check", early_page_alias_check_param);
 
+/*
+ * on/off, 1/0, y/n, yes/no, whole words only: kstrtobool() would take
+ * "offline" for "off" and "1x" for "1".
+ */
+int pac_parse_bool(const char *s, bool *on)
+{
+	static const char *const yes[] = { "on", "1", "y", "yes" };
+	static const char *const no[] = { "off", "0", "n", "no" };
+	int i;
+
+	for (i = 0; s && i < ARRAY_SIZE(yes); i++) {
+		if (sysfs_streq(s, yes[i])) {
+			*on = true;
+			return 0;
+		}
+		if (sysfs_streq(s, no[i])) {
+			*on = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int __init early_page_alias_check_stacks(char *buf)
 {
 	bool on;
 
-	if (!buf || kstrtobool(buf, &on)) {
+	if (pac_parse_bool(buf, &on)) {
 		pr_warn("invalid page_alias_check_stacks=%s (expected on or off), using %s\n",
 			buf ? buf : "", pac_stacks ? "on" : "off");
 		return 0;

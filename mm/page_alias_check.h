@@ -58,6 +58,7 @@ extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
 
 int page_alias_check_parse_policy(const char *s);
+int pac_parse_bool(const char *s, bool *on);
 const char *page_alias_check_policy_name(int policy);
 
 bool pac_seq_before(unsigned long entry, unsigned long flush);

@@ -602,6 +602,25 @@ static void policy_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page_alias_check_parse_policy("bug\n\n"), -EINVAL);
 }
 
+static void bool_parse(struct kunit *test)
+{
+	bool on = false;
+
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("on", &on), 0);
+	KUNIT_EXPECT_TRUE(test, on);
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("0\n", &on), 0);
+	KUNIT_EXPECT_FALSE(test, on);
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("yes", &on), 0);
+	KUNIT_EXPECT_TRUE(test, on);
+	/* Rejected, and @on untouched. */
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("offline", &on), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("1x", &on), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("ON", &on), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pac_parse_bool("", &on), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pac_parse_bool(NULL, &on), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, on);
+}
+
 /* ---- the change_page_attr() check ------------------------------------- */
 
 /*
@@ -740,6 +759,7 @@ static void cpa_large_request_purges_once(struct kunit *test)
 
 static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(policy_parse),
+	KUNIT_CASE(bool_parse),
 	KUNIT_CASE(seq_compare),
 	KUNIT_CASE(vunmap_marks_dirty),
 	KUNIT_CASE(vfree_marks_dirty),

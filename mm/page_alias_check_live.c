@@ -24,7 +24,6 @@
 
 #define pr_fmt(fmt) "page_alias_check: " fmt
 
-#include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/page_alias_check.h>
 #include <linux/page_ext.h>
@@ -50,7 +49,7 @@ static int __init early_page_alias_check_live(char *buf)
 {
 	bool on;
 
-	if (!buf || kstrtobool(buf, &on)) {
+	if (pac_parse_bool(buf, &on)) {
 		pr_warn("invalid page_alias_check_live=%s (expected on or off), using on\n",
 			buf ? buf : "");
 		return 0;

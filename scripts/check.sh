@@ -8,8 +8,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
-ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
+DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug"
+ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug"
 SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
@@ -114,6 +114,36 @@ harness_bad_input() {
 	rm -rf "$tmp"
 }
 
+# Each live-mapping detection must have a test that fails without it: boot
+# with page_alias_check_live=off and require exactly those tests to fail.
+live_off() {
+	local b ird ktap name want=(live_wb_vmap_then_wc_caught
+		live_wc_vmap_then_wb_caught live_wb_vmap_of_wc_page_caught
+		live_freed_while_mapped_caught)
+	prepare on
+	b=${KDIR[on]}
+	ird=$b/initramfs.cpio.gz
+	stage "boot live-off (on): the live detections must fail"
+	"$PAC_ROOT/scripts/boot.sh" "$OUT/live-off" "$b/arch/x86/boot/bzImage" "$ird" \
+		"pac.run=live kunit.enable=0 page_alias_check=warn page_alias_check_live=off" || true
+	ktap=$OUT/live-off/ktap.log
+	for name in "${want[@]}"; do
+		if tr -d '\r' <"$ktap" | grep -qE "^not ok [0-9]+ $name\$"; then
+			echo "pass live-off:${name}_fails_without_live" >>"$RESULTS"
+		else
+			echo "fail live-off:${name}_fails_without_live" >>"$RESULTS"
+			echo "  FAIL live-off:$name did not fail with page_alias_check_live=off"
+			tail -n 20 "$ktap" | sed 's/^/  | /'
+		fi
+	done
+	if grep -q 'live mappings tracked' "$OUT/live-off/serial.log"; then
+		echo "fail live-off:no_live_tracking" >>"$RESULTS"
+		echo "  FAIL live-off: live tracking enabled despite page_alias_check_live=off"
+	else
+		echo "pass live-off:no_live_tracking" >>"$RESULTS"
+	fi
+}
+
 if [[ -n ${PAC_INJECT:-} ]]; then
 	boot injected on "pac.run=boot pac.inject=$PAC_INJECT kunit.enable=0"
 	SUITES=""
@@ -156,9 +186,12 @@ for s in $SUITES; do
 			--expect-log 'invalid page_alias_check_stacks=maybe \(expected on or off\), using on' \
 			--expect-log 'invalid page_alias_check_mode= \(expected strict or epoch\), using strict' \
 			--expect-log 'page_alias_check: enabled, policy warn, strict mode, 8 bytes per page, unmap stacks'
-		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug" \
+		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug page_alias_check_stacks=offline page_alias_check_live=1x" \
 			--expect-log 'invalid page_alias_check=purge,bug' \
-			--expect-log 'page_alias_check: enabled, policy warn'
+			--expect-log 'invalid page_alias_check_stacks=offline \(expected on or off\), using on' \
+			--expect-log 'invalid page_alias_check_live=1x \(expected on or off\), using on' \
+			--expect-log 'page_alias_check: enabled, policy warn' \
+			--expect-log 'page_alias_check: live mappings tracked, 8 more bytes per page'
 		;;
 	kernel-off)
 		boot kernel-off off "pac.run=boot pac.expect=absent kunit.enable=0"
@@ -166,6 +199,9 @@ for s in $SUITES; do
 	selftests)
 		boot selftests on "pac.run=selftests kunit.enable=0 page_alias_check=purge"
 		boot selftests-kernel-off off "pac.run=selftests kunit.enable=0"
+		;;
+	live-off)
+		live_off
 		;;
 	bug)
 		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \

@@ -13,6 +13,8 @@
  *  PAT_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
  *                   unflushed aliases before and after the attribute change
  *  PAT_IOC_BENCH    time set_pages_array_wc() + _wb() rounds (benchmarks)
+ *  PAT_IOC_LIVE     live kernel mappings, legal (TTM's WC vmap) and not
+ *                   (WB vmap of a WC page, pages freed while vmapped)
  *  mmap             map the buffer to user space WC/UC, as DRM does
  *
  * Interface: include/uapi/linux/page_alias_test.h.
@@ -414,6 +416,130 @@ static int pat_ioc_bench(void __user *uarg)
 	return ret;
 }
 
+/* The live mappings of page 0, as the checker counts them (0: not built). */
+static u32 pat_live_count(struct page *page)
+{
+	return page_alias_check_live(page_to_pfn(page), NULL);
+}
+
+/* TTM and its mistakes: caching and vmap() of the same pages. */
+static int pat_live_caching(struct page **pages, u32 nr, u32 scenario,
+			    u32 *mapped)
+{
+	bool wc_first = scenario != PAT_LIVE_WB_VMAP_THEN_WC;
+	pgprot_t prot = PAGE_KERNEL;
+	void *addr;
+	int ret;
+
+	if (scenario == PAT_LIVE_TTM_WC_VMAP ||
+	    scenario == PAT_LIVE_WC_VMAP_THEN_WB)
+		prot = pgprot_writecombine(PAGE_KERNEL);
+	if (wc_first) {
+		ret = set_pages_array_wc(pages, nr);
+		if (ret)
+			return ret;
+	}
+	addr = vmap(pages, nr, VM_MAP, prot);
+	if (!addr) {
+		ret = -ENOMEM;
+		goto out_wb;
+	}
+	*mapped = pat_live_count(pages[0]);
+	memset(addr, 0x3c, (size_t)nr * PAGE_SIZE);
+	ret = 0;
+	switch (scenario) {
+	case PAT_LIVE_WB_VMAP_THEN_WC:
+		/* The bug: the WB mapping is still there. */
+		ret = set_pages_array_wc(pages, nr);
+		set_pages_array_wb(pages, nr);
+		break;
+	case PAT_LIVE_WC_VMAP_THEN_WB:
+		/* The bug: back to WB before the WC mapping is gone. */
+		ret = set_pages_array_wb(pages, nr);
+		wc_first = false;
+		break;
+	}
+	vunmap(addr);
+out_wb:
+	if (wc_first)
+		set_pages_array_wb(pages, nr);
+	return ret;
+}
+
+/* vmap() the pages, free them while mapped (the bug), then vunmap(). */
+static int pat_live_free_mapped(struct page **pages, u32 nr, u32 *mapped)
+{
+	void *addr = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
+
+	if (!addr)
+		return -ENOMEM;
+	*mapped = pat_live_count(pages[0]);
+	pat_free_pages(pages, nr);
+	memset(pages, 0, nr * sizeof(*pages));
+	vunmap(addr);
+	return 0;
+}
+
+/* VM_MAP_PUT_PAGES: vfree() unmaps, then frees the pages and the array. */
+static int pat_live_put_pages(struct page **pages, u32 nr, u32 *mapped)
+{
+	void *addr = vmap(pages, nr, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+
+	if (!addr)
+		return -ENOMEM;
+	*mapped = pat_live_count(pages[0]);
+	memset(addr, 0x3c, (size_t)nr * PAGE_SIZE);
+	vfree(addr);
+	return 0;
+}
+
+static int pat_live_vmalloc(u32 nr, u32 *mapped)
+{
+	void *addr = vmalloc((size_t)nr * PAGE_SIZE);
+
+	if (!addr)
+		return -ENOMEM;
+	*mapped = pat_live_count(vmalloc_to_page(addr));
+	memset(addr, 0x3c, (size_t)nr * PAGE_SIZE);
+	vfree(addr);
+	return 0;
+}
+
+static int pat_ioc_live(struct pat_live_req *req)
+{
+	struct page **pages;
+	int ret;
+
+	ret = pat_check_count(req->pages);
+	if (ret)
+		return ret;
+	if (req->scenario < PAT_LIVE_TTM_WC_VMAP ||
+	    req->scenario > PAT_LIVE_VMALLOC || req->flags)
+		return -EINVAL;
+	req->mapped = 0;
+	if (req->scenario == PAT_LIVE_VMALLOC)
+		return pat_live_vmalloc(req->pages, &req->mapped);
+	pages = pat_alloc_pages(req->pages);
+	if (!pages)
+		return -ENOMEM;
+	switch (req->scenario) {
+	case PAT_LIVE_FREE_MAPPED:
+		ret = pat_live_free_mapped(pages, req->pages, &req->mapped);
+		break;
+	case PAT_LIVE_PUT_PAGES:
+		ret = pat_live_put_pages(pages, req->pages, &req->mapped);
+		if (!ret)
+			return 0;	/* vfree() freed pages and array */
+		break;
+	default:
+		ret = pat_live_caching(pages, req->pages, req->scenario,
+				       &req->mapped);
+	}
+	pat_free_pages(pages, req->pages);
+	kvfree(pages);
+	return ret;
+}
+
 /*
  * User memory is only touched outside buf->lock: mmap() takes buf->lock
  * under mmap_lock, so a fault under buf->lock could deadlock.
@@ -426,6 +552,7 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	union {
 		struct pat_alloc alloc;
 		struct pat_seed seed;
+		struct pat_live_req live;
 	} req;
 	long ret;
 
@@ -434,6 +561,13 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return pat_ioc_alias(uarg);
 	case PAT_IOC_BENCH:
 		return pat_ioc_bench(uarg);
+	case PAT_IOC_LIVE:
+		if (copy_from_user(&req.live, uarg, sizeof(req.live)))
+			return -EFAULT;
+		ret = pat_ioc_live(&req.live);
+		if (!ret && copy_to_user(uarg, &req.live, sizeof(req.live)))
+			ret = -EFAULT;
+		return ret;
 	case PAT_IOC_ALLOC:
 		if (copy_from_user(&req.alloc, uarg, sizeof(req.alloc)))
 			return -EFAULT;

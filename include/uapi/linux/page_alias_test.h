@@ -70,6 +70,24 @@ struct pat_bench {
 
 #define PAT_MAX_ITERS	100000
 
+/* Live kernel mappings of a buffer, legal and not (page_alias_check_live). */
+enum pat_live {
+	PAT_LIVE_TTM_WC_VMAP = 1,	/* set_pages_array_wc, WC vmap: legal */
+	PAT_LIVE_WB_VMAP_THEN_WC = 2,	/* WB vmap live, set_pages_array_wc */
+	PAT_LIVE_WC_VMAP_THEN_WB = 3,	/* WC vmap live, set_pages_array_wb */
+	PAT_LIVE_WB_VMAP_OF_WC = 4,	/* set_pages_array_wc, PAGE_KERNEL vmap */
+	PAT_LIVE_FREE_MAPPED = 5,	/* vmap, free the pages, vunmap */
+	PAT_LIVE_PUT_PAGES = 6,		/* vmap VM_MAP_PUT_PAGES, vfree: legal */
+	PAT_LIVE_VMALLOC = 7,		/* vmalloc, write, vfree: legal */
+};
+
+struct pat_live_req {
+	__u32 scenario;	/* enum pat_live */
+	__u32 pages;	/* 1..PAT_MAX_PAGES */
+	__u32 flags;	/* must be 0 */
+	__u32 mapped;	/* out: live mappings of page 0 while mapped */
+};
+
 #define PAT_IOC_MAGIC	0xa7
 #define PAT_IOC_ALLOC	_IOW(PAT_IOC_MAGIC, 1, struct pat_alloc)
 #define PAT_IOC_FREE	_IO(PAT_IOC_MAGIC, 2)
@@ -77,5 +95,6 @@ struct pat_bench {
 #define PAT_IOC_SEED	_IOW(PAT_IOC_MAGIC, 4, struct pat_seed)
 #define PAT_IOC_VERDICT	_IOR(PAT_IOC_MAGIC, 5, struct pat_verdict)
 #define PAT_IOC_BENCH	_IOWR(PAT_IOC_MAGIC, 6, struct pat_bench)
+#define PAT_IOC_LIVE	_IOWR(PAT_IOC_MAGIC, 7, struct pat_live_req)
 
 #endif /* _UAPI_LINUX_PAGE_ALIAS_TEST_H */

@@ -14,6 +14,9 @@
  *   page_alias --seed     one seed scenario under the current policy
  *   page_alias --bug      one seed scenario; with page_alias_check=bug the
  *                         kernel must BUG() with a report (run in its own boot)
+ *   page_alias --live     only the live-mapping tests (page_alias_check_live):
+ *                         with live tracking off, the ones that must catch a
+ *                         bug fail (scripts/check.sh checks that they do)
  *   page_alias --churn S  only TTM-like WC/UC alloc/free cycles for S seconds
  *                         in (CPUs - 1) threads: no alias-making thread and no
  *                         seed cycles, so every alias it hits comes from
@@ -468,6 +471,130 @@ static void test_churn(const char *policy, int seconds)
 	ksft_test_result(ok, "churn_%s_no_missed_no_false_reports\n", policy);
 }
 
+/* ---- live mappings ------------------------------------------------------ */
+
+#define LIVE_ALIAS	"BUG: page_alias_check: live alias pfn:"
+#define MAP_CONFLICT	"BUG: page_alias_check: map mode conflict pfn:"
+#define FREED_MAPPED	"BUG: page_alias_check: freed while mapped pfn:"
+
+struct live_case {
+	const char *name;
+	__u32 scenario, pages;
+	const char *stat;	/* counter that must grow, NULL: none may */
+	const char *report;	/* report that must be logged, NULL: none */
+};
+
+static const struct live_case live_cases[] = {
+	{ "live_ttm_wc_vmap_legal",	     PAT_LIVE_TTM_WC_VMAP,     4, NULL, NULL },
+	{ "live_wb_vmap_then_wc_caught",     PAT_LIVE_WB_VMAP_THEN_WC, 4, "live_aliases", LIVE_ALIAS },
+	{ "live_wc_vmap_then_wb_caught",     PAT_LIVE_WC_VMAP_THEN_WB, 2, "live_aliases", LIVE_ALIAS },
+	{ "live_wb_vmap_of_wc_page_caught",  PAT_LIVE_WB_VMAP_OF_WC,   2, "map_conflicts", MAP_CONFLICT },
+	{ "live_freed_while_mapped_caught",  PAT_LIVE_FREE_MAPPED,     2, "freed_mapped", FREED_MAPPED },
+	{ "live_vm_map_put_pages_legal",     PAT_LIVE_PUT_PAGES,       4, NULL, NULL },
+	{ "live_vmalloc_legal",		     PAT_LIVE_VMALLOC,	       4, NULL, NULL },
+};
+
+static const char * const live_stats[] = {
+	"live_aliases", "map_conflicts", "freed_mapped",
+};
+
+/* Live-kind reports in the log from @fd on. */
+static int live_reports(int fd, const char *which)
+{
+	char rec[2048];
+	ssize_t len;
+	int n = 0;
+
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0) {
+			if (errno == EPIPE)
+				continue;
+			break;
+		}
+		rec[len] = '\0';
+		if (which ? !!strstr(rec, which) :
+		    strstr(rec, LIVE_ALIAS) || strstr(rec, MAP_CONFLICT) ||
+		    strstr(rec, FREED_MAPPED))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * One live-mapping scenario under "warn": a bug must bump its counter and
+ * log its report; a legal pattern must bump none and log none.  Either way
+ * the driver must have seen the page mapped exactly once.
+ */
+static void run_live_case(const struct live_case *lc)
+{
+	struct pat_live_req req = { .scenario = lc->scenario, .pages = lc->pages };
+	long before[ARRAY_SIZE(live_stats)], grown = 0, want = 0;
+	int fd = dev_open(), kfd = kmsg_open(), ret, logged;
+	long reports = stat_read("reports");
+	long suppressed = stat_read("reports_suppressed");
+	unsigned int i;
+	bool ok;
+
+	for (i = 0; i < ARRAY_SIZE(live_stats); i++)
+		before[i] = stat_read(live_stats[i]);
+	ret = ioc(fd, PAT_IOC_LIVE, &req);
+	reports = stat_read("reports") - reports;
+	suppressed = stat_read("reports_suppressed") - suppressed;
+	for (i = 0; i < ARRAY_SIZE(live_stats); i++) {
+		long d = stat_read(live_stats[i]) - before[i];
+
+		grown += d;
+		if (lc->stat && !strcmp(lc->stat, live_stats[i]))
+			want = d;
+	}
+	logged = live_reports(kfd, lc->report);
+	close(kfd);
+	close(fd);
+	ksft_print_msg("%s: ret %d mapped %u, live counters +%ld (%s +%ld), reports logged %d (rate-limited +%ld)\n",
+		       lc->name, ret, req.mapped, grown, lc->stat ?: "-", want,
+		       logged, suppressed);
+	ok = !ret && req.mapped == 1;
+	/* Printed, unless the report rate limit held it back (counted). */
+	if (lc->stat)
+		ok = ok && want >= 1 && reports >= 1 &&
+		     (logged >= 1 || suppressed >= 1);
+	else
+		ok = ok && grown == 0 && logged == 0;
+	ksft_test_result(ok, "%s\n", lc->name);
+}
+
+static void test_live(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(live_cases); i++)
+		run_live_case(&live_cases[i]);
+}
+
+static void test_bad_live_ioctls(void)
+{
+	struct pat_live_req lr = { .scenario = PAT_LIVE_VMALLOC, .pages = 1 };
+	int fd = dev_open();
+
+	lr.scenario = 0;
+	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_scenario_zero");
+	lr.scenario = PAT_LIVE_VMALLOC + 1;
+	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_scenario_unknown");
+	lr.scenario = PAT_LIVE_VMALLOC;
+	lr.pages = 0;
+	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_zero_pages");
+	lr.pages = 0xffffffffu;
+	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -E2BIG, "bad_live_huge_count");
+	lr.pages = 1;
+	lr.flags = 2;
+	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_flags");
+	expect_err(ioc(fd, PAT_IOC_LIVE, NULL), -EFAULT, "bad_live_null");
+	close(fd);
+}
+
+#define NR_LIVE_TESTS	(ARRAY_SIZE(live_cases) + 6)
+
 /* ---- main --------------------------------------------------------------- */
 
 static int bug_mode(void)
@@ -482,6 +609,24 @@ static int bug_mode(void)
 	seed(fd, &scenarios[0], &v);
 	ksft_test_result_fail("bug_policy_stops_kernel: alive, reused %u dirty %u\n",
 			      v.reused, v.dirty_before);
+	ksft_finished();
+}
+
+/* --live: the live-mapping tests alone, under "warn". */
+static int live_mode(void)
+{
+	char saved[16];
+
+	ksft_print_header();
+	ksft_set_plan(NR_LIVE_TESTS);
+	ksft_print_msg("live tracking: %s\n",
+		       stat_read("live") == 1 ? "on" : "off");
+	snprintf(saved, sizeof(saved), "%s", policy_get());
+	if (policy_set("warn"))
+		ksft_exit_fail_msg("cannot set policy warn\n");
+	test_live();
+	test_bad_live_ioctls();
+	policy_set(saved);
 	ksft_finished();
 }
 
@@ -557,6 +702,11 @@ int main(int argc, char **argv)
 		return churn_mode(argc > 2 ? argv[2] : NULL);
 	if (argc > 1 && !strcmp(argv[1], "--seed"))
 		return seed_mode();
+	if (argc > 1 && !strcmp(argv[1], "--live")) {
+		if (!have_checker)
+			ksft_exit_skip("page_alias_check not enabled\n");
+		return live_mode();
+	}
 	if (churn < 1 || churn > 600)
 		ksft_exit_fail_msg("CHURN_SECONDS=%d: expected 1..600\n", churn);
 
@@ -579,8 +729,15 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 1 + 2 + 18 + 7 + 2);
+	ksft_set_plan(3 * nsc + 1 + 2 + 18 + 7 + 2 + NR_LIVE_TESTS);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
+	/* First, while the report rate limit has room: their reports print. */
+	if (policy_set("warn"))
+		ksft_exit_fail_msg("cannot set policy warn\n");
+	test_live();
+	test_bad_live_ioctls();
+	/* Let the report rate limit (10 per 5 s) refill for the seeds. */
+	sleep(6);
 	for (p = 0; p < 3; p++) {
 		if (policy_set(policies[p]))
 			ksft_exit_fail_msg("cannot set policy %s\n", policies[p]);
