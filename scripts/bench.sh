@@ -5,6 +5,7 @@
 # upstream behaviour, measured side by side.  Boots (QEMU TCG):
 #   checker           CONFIG_PAGE_ALIAS_CHECK=y, CPA bench under policy off
 #                     (upstream's blind purge) and purge; test_vmalloc
+#   checker-nolive    same, page_alias_check_live=off: CPA (purge), test_vmalloc
 #   checker-nostacks  same, page_alias_check_stacks=off: test_vmalloc
 #   checker-epoch     same, page_alias_check_mode=epoch, no stacks: both
 #   checker-bootoff   same kernel, page_alias_check=off: test_vmalloc
@@ -50,6 +51,7 @@ run() { # label variant smp "args"
 }
 
 run checker on 2 "page_alias_check=purge pac.policies=off,purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
+run checker-nolive on 2 "page_alias_check=purge page_alias_check_live=off pac.policies=purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
 run checker-nostacks on 2 "page_alias_check=purge page_alias_check_stacks=off pac.policies= pac.vmask=$VMASK pac.vloops=$VLOOPS"
 run checker-epoch on 2 "page_alias_check=purge page_alias_check_stacks=off page_alias_check_mode=epoch pac.policies=off,purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
 run checker-bootoff on 2 "page_alias_check=off pac.policies=- pac.vmask=$VMASK pac.vloops=$VLOOPS"

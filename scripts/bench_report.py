@@ -74,14 +74,34 @@ def vmalloc_table(out):
             res.setdefault(test, {}).setdefault(label, []).append(int(usec))
     print('test_vmalloc (1 thread), avg usec per run, median of 3 runs')
     print('overhead vs the same kernel booted page_alias_check=off (bootoff)')
-    cols = ('upstream', 'checker-bootoff', 'checker', 'checker-nostacks', 'checker-epoch')
-    print('%-24s %9s %9s | %16s %16s %16s' % ('test', 'upstream', 'bootoff', 'strict+stacks',
-                                             'strict', 'epoch'))
+    print('(live mapping tracking on unless the column says "no live")')
+    cols = ('upstream', 'checker-bootoff', 'checker', 'checker-nolive', 'checker-nostacks',
+            'checker-epoch')
+    print('%-24s %9s %9s | %16s %16s %16s %16s' % (
+        'test', 'upstream', 'bootoff', 'strict+stacks', '.. no live', 'strict', 'epoch'))
     med = lambda v: sorted(v)[len(v) // 2] if v else float('nan')
     for test, d in sorted(res.items()):
-        u, o, c, n, e = (med(d.get(k, [])) for k in cols)
-        print('%-24s %9.0f %9.0f | %8.0f %+6.1f%% %8.0f %+6.1f%% %8.0f %+6.1f%%' % (
-            test, u, o, c, (c / o - 1) * 100, n, (n / o - 1) * 100, e, (e / o - 1) * 100))
+        u, o, c, nl, n, e = (med(d.get(k, [])) for k in cols)
+        print('%-24s %9.0f %9.0f | %8.0f %+6.1f%% %8.0f %+6.1f%% %8.0f %+6.1f%% %8.0f %+6.1f%%' % (
+            test, u, o, c, (c / o - 1) * 100, nl, (nl / o - 1) * 100, n, (n / o - 1) * 100,
+            e, (e / o - 1) * 100))
+    print('live tracking alone (strict+stacks vs .. no live), per test: %s' % ', '.join(
+        '%s %+.1f%%' % (t, (med(d.get('checker', [])) / med(d.get('checker-nolive', [])) - 1) * 100)
+        for t, d in sorted(res.items()) if d.get('checker-nolive')))
+    print()
+
+
+def live_cpa_table(rows):
+    print('CPA cost of live tracking: policy purge, median us per round, live on vs off')
+    for backlog in ('busy', 'backlog'):
+        for pages in sorted({int(r['pages']) for r in rows}):
+            on = pick(rows, smp=2, kernel='checker', policy='purge', backlog=backlog, pages=pages)
+            off = pick(rows, smp=2, kernel='checker-nolive', policy='purge', backlog=backlog,
+                       pages=pages)
+            if on and off:
+                a, b = int(on['median_ns']) / 1000, int(off['median_ns']) / 1000
+                print('  %-8s %4d pages: live on %8.1f us, off %8.1f us (%+.1f%%)' % (
+                    backlog, pages, a, b, (a / b - 1) * 100))
     print()
 
 
@@ -122,6 +142,7 @@ def main():
     out = sys.argv[1]
     rows = load(out)
     cpa_table(rows)
+    live_cpa_table(rows)
     vmalloc_table(out)
     memory_table(out)
     plot(rows, out)
