@@ -791,7 +791,6 @@ static struct kunit_suite page_alias_check_test_suite = {
 	.test_cases = page_alias_check_test_cases,
 };
 
-
 /* ---- live mappings ------------------------------------------------------ */
 
 /*

@@ -37,8 +37,8 @@ for p in "$OUT"/00[0-9][1-9]-*.patch; do
 	fi
 done
 
-NEW_OBJS="mm/page_alias_check.o mm/page_alias_check_report.o mm/page_alias_check_kunit.o drivers/misc/page_alias_test.o"
-TOUCHED_OBJS="mm/vmalloc.o mm/page_ext.o arch/x86/mm/tlb.o arch/x86/mm/pat/set_memory.o"
+NEW_OBJS="mm/page_alias_check.o mm/page_alias_check_report.o mm/page_alias_check_live.o mm/page_alias_check_kunit.o drivers/misc/page_alias_test.o"
+TOUCHED_OBJS="mm/vmalloc.o mm/page_ext.o mm/page_alloc.o arch/x86/mm/tlb.o arch/x86/mm/pat/set_memory.o"
 export CCACHE_DIR=${CCACHE_DIR:-$PAC_CACHE/ccache} CCACHE_BASEDIR=$PAC_CACHE CCACHE_NOHASHDIR=1
 MK=(make -s -C "$SRC" O="$B" CC="ccache gcc" -j"$(nproc)")
 
@@ -75,7 +75,7 @@ fi
 
 stage "kernel-doc"
 if perl "$SRC/scripts/kernel-doc" -none -Wall include/linux/page_alias_check.h \
-	mm/page_alias_check.c 2>&1 | tee "$LOG/kernel-doc.txt" | grep .; then
+	mm/page_alias_check.c mm/page_alias_check_live.c 2>&1 | tee "$LOG/kernel-doc.txt" | grep .; then
 	bad=1
 else
 	echo "  clean: include/linux/page_alias_check.h mm/page_alias_check.c"

@@ -485,13 +485,17 @@ struct live_case {
 };
 
 static const struct live_case live_cases[] = {
-	{ "live_ttm_wc_vmap_legal",	     PAT_LIVE_TTM_WC_VMAP,     4, NULL, NULL },
-	{ "live_wb_vmap_then_wc_caught",     PAT_LIVE_WB_VMAP_THEN_WC, 4, "live_aliases", LIVE_ALIAS },
-	{ "live_wc_vmap_then_wb_caught",     PAT_LIVE_WC_VMAP_THEN_WB, 2, "live_aliases", LIVE_ALIAS },
-	{ "live_wb_vmap_of_wc_page_caught",  PAT_LIVE_WB_VMAP_OF_WC,   2, "map_conflicts", MAP_CONFLICT },
-	{ "live_freed_while_mapped_caught",  PAT_LIVE_FREE_MAPPED,     2, "freed_mapped", FREED_MAPPED },
-	{ "live_vm_map_put_pages_legal",     PAT_LIVE_PUT_PAGES,       4, NULL, NULL },
-	{ "live_vmalloc_legal",		     PAT_LIVE_VMALLOC,	       4, NULL, NULL },
+	{ "live_ttm_wc_vmap_legal", PAT_LIVE_TTM_WC_VMAP, 4, NULL, NULL },
+	{ "live_wb_vmap_then_wc_caught", PAT_LIVE_WB_VMAP_THEN_WC, 4,
+	  "live_aliases", LIVE_ALIAS },
+	{ "live_wc_vmap_then_wb_caught", PAT_LIVE_WC_VMAP_THEN_WB, 2,
+	  "live_aliases", LIVE_ALIAS },
+	{ "live_wb_vmap_of_wc_page_caught", PAT_LIVE_WB_VMAP_OF_WC, 2,
+	  "map_conflicts", MAP_CONFLICT },
+	{ "live_freed_while_mapped_caught", PAT_LIVE_FREE_MAPPED, 2,
+	  "freed_mapped", FREED_MAPPED },
+	{ "live_vm_map_put_pages_legal", PAT_LIVE_PUT_PAGES, 4, NULL, NULL },
+	{ "live_vmalloc_legal", PAT_LIVE_VMALLOC, 4, NULL, NULL },
 };
 
 static const char * const live_stats[] = {
@@ -551,9 +555,10 @@ static void run_live_case(const struct live_case *lc)
 	logged = live_reports(kfd, lc->report);
 	close(kfd);
 	close(fd);
-	ksft_print_msg("%s: ret %d mapped %u, live counters +%ld (%s +%ld), reports logged %d (rate-limited +%ld)\n",
-		       lc->name, ret, req.mapped, grown, lc->stat ?: "-", want,
-		       logged, suppressed);
+	ksft_print_msg("%s: ret %d mapped %u, live counters +%ld (%s +%ld)\n",
+		       lc->name, ret, req.mapped, grown, lc->stat ?: "-", want);
+	ksft_print_msg("%s: reports +%ld, logged %d, rate-limited +%ld\n",
+		       lc->name, reports, logged, suppressed);
 	ok = !ret && req.mapped == 1;
 	/* Printed, unless the report rate limit held it back (counted). */
 	if (lc->stat)
