@@ -378,6 +378,12 @@ void pac_set_flush_seq(unsigned long seq)
 	atomic_long_set(&pac_flush_seq, seq);
 }
 
+/* Test hook: epoch mode's clean point, moved by every full flush. */
+unsigned long pac_read_clean_seq(void)
+{
+	return atomic_long_read(&pac_clean_seq);
+}
+
 /* Test hook: a deliberately broken tracker that ignores flush ordering. */
 bool pac_test_ignore_seq;
 
@@ -714,7 +720,10 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	if (scan.dirty) {
 		atomic_long_inc(&pac_stats.aliases_found);
 		atomic_long_add(scan.dirty, &pac_stats.alias_pages);
-		if (policy >= PAGE_ALIAS_CHECK_WARN)
+		/* A stale alias cannot see a software-only change. */
+		if (req->quiet)
+			atomic_long_inc(&pac_stats.aliases_quiet);
+		else if (policy >= PAGE_ALIAS_CHECK_WARN)
 			pac_report_alias(req, scan.first_pfn, scan.dirty, policy);
 	}
 	pac_purge();

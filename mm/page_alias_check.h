@@ -35,6 +35,7 @@ struct pac_stats {
 	atomic_long_t checks_large;	/* ... too big to walk: purged */
 	atomic_long_t aliases_found;	/* ... with at least one dirty page */
 	atomic_long_t alias_pages;	/* dirty pages in those requests */
+	atomic_long_t aliases_quiet;	/* ... software-only changes: no report */
 	atomic_long_t purges_forced;	/* vm_unmap_aliases() done by checks */
 	atomic_long_t purges_skipped;	/* vm_unmap_aliases() avoided */
 	atomic_long_t purges_blind;	/* ... done unchecked, policy off */
@@ -65,6 +66,7 @@ bool pac_seq_before(unsigned long entry, unsigned long flush);
 unsigned long pac_entry_make(unsigned long pfn, unsigned long seq);
 unsigned long pac_read_flush_seq(void);
 void pac_set_flush_seq(unsigned long seq);
+unsigned long pac_read_clean_seq(void);
 extern bool pac_test_ignore_seq;
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn);

@@ -173,6 +173,7 @@ static const struct {
 	PAC_STAT(checks_large),
 	PAC_STAT(aliases_found),
 	PAC_STAT(alias_pages),
+	PAC_STAT(aliases_quiet),
 	PAC_STAT(purges_forced),
 	PAC_STAT(purges_skipped),
 	PAC_STAT(purges_blind),

@@ -144,7 +144,8 @@ run_policy() {
 	case $p in
 	warn)
 		opts=(--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:warn'
-			--expect-log 'last lazily unmapped by:\n(?:.*\n){0,20}?.*\b(?:vm_unmap_ram|xfs_buf_[a-z_]+)\+') ;;
+			--expect-log 'last lazily unmapped by:\n(?:.*\n){0,20}?.*\b(?:vm_unmap_ram|xfs_buf_[a-z_]+)\+'
+			--forbid-log 'BUG: page_alias_check: (?:live alias|map mode conflict|freed while mapped)') ;;
 	purge)
 		opts=(--forbid-log 'BUG: page_alias_check') ;;
 	bug)

@@ -63,6 +63,8 @@ enum page_alias_mode {
  *	in the direct map, or PAGE_ALIAS_MODE_UNKNOWN if the request does not
  *	change it there.  Live kernel mappings of the page in another mode are
  *	reported as live aliases.
+ * @quiet: no hardware-visible attribute of the pages changes (software
+ *	bits only): aliases are purged but not reported
  * @data: caller's cookie for the callbacks
  */
 struct page_alias_check_req {
@@ -74,6 +76,7 @@ struct page_alias_check_req {
 			 unsigned long pfn, char *buf, size_t len);
 	int (*new_mode)(const struct page_alias_check_req *req,
 			unsigned long idx, unsigned long pfn);
+	bool quiet;
 	void *data;
 };
 

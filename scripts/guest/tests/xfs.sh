@@ -27,8 +27,8 @@ delta() { a=$(sed -n "s/^$1 //p" /tmp/stats.0); b=$(sed -n "s/^$1 //p" /tmp/stat
 
 echo "KTAP version 1"
 case $POLICY in
-warn) plan=7 ;;
-purge) plan=9 ;;
+warn) plan=8 ;;
+purge) plan=10 ;;
 bug) plan=6 ;;
 *) plan=5 ;;
 esac
@@ -125,6 +125,13 @@ echo "# xfs-summary: policy=$POLICY dir_bytes=$dsize files=$FILES passes=$passes
 	"purge_missed=$(delta purge_missed)" \
 	"$(sed -n 's/.*churn: .*\(ops=[0-9]*\) \(dirty_ops=[0-9]*\).*/churn_\1 churn_\2/p' /tmp/churn.out)"
 
+# No live alias, mode conflict or page freed while mapped: XFS and the TTM
+# churn only ever make legal live mappings (counted even under purge).
+live_bad=$(($(st live_aliases) + $(st map_conflicts) + $(st freed_mapped)))
+echo "# live mapping problems (live_aliases + map_conflicts + freed_mapped): $live_bad"
+case $POLICY in
+warn | purge) check xfs_no_live_mapping_problem [ "$live_bad" -eq 0 ] ;;
+esac
 case $POLICY in
 warn)
 	check xfs_warn_aliases_found [ "$(delta aliases_found)" -gt 0 ]
