@@ -405,6 +405,51 @@ static void purge_missed_is_caught(struct kunit *test)
 	__free_page(page);
 }
 
+struct pac_reuse {
+	struct kunit *test;
+	struct page *page;
+	int calls;
+};
+
+/*
+ * pfn_at() of a one-page request that vmaps and vunmaps the page again when
+ * the check looks a second time (its verify step after the purge): someone
+ * else's new lazy unmap of a page the caller does not own.
+ */
+static unsigned long pac_reuse_pfn_at(const struct page_alias_check_req *req,
+				      unsigned long idx)
+{
+	struct pac_reuse *r = req->data;
+
+	if (++r->calls == 2)
+		pac_lazy_alias(r->test, r->page);
+	return pfn_of(r->page);
+}
+
+/* Such a new alias after the purge is not a "purge missed" (cpa-test did). */
+static void purge_then_reuse_is_no_miss(struct kunit *test)
+{
+	struct pac_reuse r = { .test = test, .page = pac_alloc_page(test) };
+	struct page_alias_check_req req = {
+		.reason = "kunit reuse", .nr = 1,
+		.pfn_at = pac_reuse_pfn_at, .data = &r,
+	};
+	long missed, found;
+
+	pac_need_strict(test);
+	pac_settle();
+	pac_lazy_alias(test, r.page);
+	missed = STAT(purge_missed);
+	found = STAT(aliases_found);
+	page_alias_check_pages(&req);
+	KUNIT_EXPECT_GE(test, r.calls, 2);
+	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 1);
+	KUNIT_EXPECT_EQ(test, STAT(purge_missed) - missed, 0);
+	/* Left dirty by the new unmap: flushed all the same. */
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(r.page)), 0);
+	__free_page(r.page);
+}
+
 static void seq_compare(struct kunit *test)
 {
 	unsigned long half = (PAC_SEQ_MASK >> 1) + 1;
@@ -845,6 +890,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(counts_add_up),
 	KUNIT_CASE(missed_flush_keeps_dirty),
 	KUNIT_CASE(purge_missed_is_caught),
+	KUNIT_CASE(purge_then_reuse_is_no_miss),
 	KUNIT_CASE(seq_wrap_end_to_end),
 	KUNIT_CASE(epoch_needs_purge_or_full_flush),
 	KUNIT_CASE_SLOW(concurrent_unmap_flush),
