@@ -169,8 +169,16 @@ for s in $SUITES; do
 		# make check-debug: lockdep, KASAN, kmemleak, DEBUG_VM,
 		# PAGE_TABLE_CHECK, CPA_DEBUG; upstream tests must not report.
 		# cpa-test (CONFIG_CPA_DEBUG) makes kernel text RWX on purpose.
-		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests,kmemleak page_alias_check=warn kmemleak=on" \
-			--kunit page_alias_check --allow-warning 'CPA detected W\^X violation'
+		# Our KUnit suite plus the mm ones of 6.12.  slub_test's
+		# test_leak_destroy leaks an object on purpose (kmemleak lists it).
+		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests,kmemleak page_alias_check=warn kmemleak=on pac.kmemleak_known=test_leak_destroy" \
+			--kunit page_alias_check --kunit slub_test --kunit usercopy \
+			--kunit damon --kunit damon-operations --kunit damon-sysfs \
+			--allow-warning 'CPA detected W\^X violation'
+		# KASAN's suite reports on purpose: only its own reports pass.
+		PAC_TIMEOUT=900 boot debug-kasan-kunit debug "pac.run=kasankunit kunit.filter_glob=kasan page_alias_check=warn" \
+			--kunit kasan --allow-report 'BUG: KASAN' \
+			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
 		PAC_TIMEOUT=900 boot debug-upstream debug "pac.run=upstream kunit.enable=0 page_alias_check=warn kmemleak=on" \
 			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
 		;;
