@@ -4,17 +4,21 @@
 # Run every test suite of page_alias_check in QEMU and print
 # "N passed, N failed[, N skipped]" as the last line.
 # Env: PAC_SUITES="kunit boot-off ..." to run a subset; PAC_INJECT=panic|hang|fail
-#      makes the main boot fail on purpose (to see the harness catch it).
+#      makes the main boot fail on purpose (to see the harness catch it);
+#      PAC_STRESS_SECONDS (25): length of the stress suite's stress.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
-ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug"
+DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug stress"
+ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests bug xfs lint debug stress"
 SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
 done
 case ${PAC_INJECT:-} in '' | panic | hang | fail) ;; *) die "PAC_INJECT must be panic, hang or fail, not '$PAC_INJECT'" ;; esac
+STRESS_SECS=${PAC_STRESS_SECONDS:-25}
+[[ $STRESS_SECS =~ ^[0-9]+$ ]] && ((STRESS_SECS >= 5 && STRESS_SECS <= 3600)) ||
+	die "PAC_STRESS_SECONDS must be 5..3600, not '$STRESS_SECS'"
 
 OUT=$PAC_CACHE/runs
 mkdir -p "$OUT"
@@ -219,6 +223,16 @@ for s in $SUITES; do
 		PAC_TIMEOUT=900 boot debug-pagealloc debug "pac.run=mmselftests,upstream kunit.enable=0 page_alias_check=warn kmemleak=on debug_pagealloc=on pac.vloops=200 pac.vmask=1977" \
 			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
 		triage_upstream_failures debug-pagealloc
+		;;
+	stress)
+		# churn + test_vmalloc + cpu hotplug on the debug kernel, policy
+		# purge (any report is a bug), then purge: nothing tracked; kmemleak.
+		PAC_TIMEOUT=$((600 + 2 * STRESS_SECS)) boot stress debug \
+			"pac.run=stress,kmemleak pac.stress=$STRESS_SECS kunit.enable=0 page_alias_check=purge kmemleak=on" \
+			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
+		grep -h '^# \(stress\|cpu hotplug\|test_vmalloc\|churn\|after purge\|lockdep\)' "$OUT/stress/ktap.log" | sed 's/^/  /' || true
+		grep -h '^#   \(pages_tracked\|lazy_unmaps\|aliases_found\|purges_forced\|purge_missed\|reports\):' "$OUT/stress/ktap.log" |
+			tr -s ' ' | tr '\n' ' ' | sed 's/^# /  counters: /;s/ # /, /g;s/ $/\n/' || true
 		;;
 	lint)
 		stage "lint: checkpatch, sparse, W=1, kernel-doc, docutils"
