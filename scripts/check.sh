@@ -92,6 +92,59 @@ expect_error() {
 	fi
 }
 
+# fake_path DIR TOOL...: DIR becomes a PATH with every command of this
+# machine but TOOL..., and an apt-get that always fails.
+fake_path() {
+	local dir=$1 d f
+	shift
+	mkdir -p "$dir"
+	for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+		[[ -d $d ]] || continue
+		for f in "$d"/*; do
+			[[ -x $f && ! -e $dir/${f##*/} ]] && ln -s "$f" "$dir/${f##*/}"
+		done
+	done
+	for f in "$@" apt-get; do rm -f "$dir/$f"; done
+	printf '#!/bin/sh\necho "E: stub apt-get $*: no network" >&2\nexit 100\n' >"$dir/apt-get"
+	chmod +x "$dir/apt-get"
+}
+
+# Kill a build in the middle (SIGKILL to make and its compilers, as a crash
+# or a lost session would), build again: it must succeed and the kernel boot.
+harness_interrupted_build() {
+	local b src log pid i killed=0 rc=0
+	prepare on
+	b=${KDIR[on]}
+	src=$(cat "$b/.pac-src")
+	log=$OUT/harness-interrupt.log
+	stage "harness: a build killed mid-way, then built again"
+	# One changed file: a compile (ccache) and the vmlinux link, ~20 s.
+	touch "$src/mm/page_alias_check_report.c"
+	setsid "$PAC_ROOT/scripts/build-kernel.sh" on >/dev/null 2>"$log" &
+	pid=$!
+	for ((i = 0; i < 240; i++)); do
+		grep -q '] build (on)' "$log" && break
+		sleep 0.5
+	done
+	sleep 4
+	# Still compiling or linking (not merely an unreaped process)?
+	if pgrep -g "$pid" -x make >/dev/null; then
+		kill -KILL -- -"$pid" 2>/dev/null || true
+		killed=1
+	fi
+	wait "$pid" 2>/dev/null || true
+	echo "--- killed: $killed; build again" >>"$log"
+	"$PAC_ROOT/scripts/build-kernel.sh" on >/dev/null 2>>"$log" || rc=$?
+	if ((killed && rc == 0)) && [[ $b/arch/x86/boot/bzImage -nt $src/mm/page_alias_check_report.c ]]; then
+		echo "pass harness:interrupted_build_rebuilds" >>"$RESULTS"
+		boot harness-after-interrupt on "pac.run=boot kunit.enable=0 page_alias_check=warn"
+	else
+		echo "fail harness:interrupted_build_rebuilds" >>"$RESULTS"
+		echo "  FAIL harness:interrupted_build_rebuilds (killed mid-build: $killed, rebuild exit $rc; log $log)"
+		tail -n 5 "$log" | sed 's/^/  | /'
+	fi
+}
+
 # Bad input to the scripts: a clear error, a non-zero exit, nothing changed.
 harness_bad_input() {
 	local tmp before
@@ -112,6 +165,35 @@ harness_bad_input() {
 	sed -i '0,/^ /s/^ \(.*\)$/ \1 CORRUPTED/' "$tmp/patches/0002-mm-vmalloc-record-lazy-unmaps.patch"
 	expect_error bad_patch 'patch 0002-mm-vmalloc-record-lazy-unmaps.patch does not apply' \
 		"$tmp/scripts/prepare-tree.sh"
+	# A needed tool missing and apt-get failing (a stub): one line naming
+	# the package, non-zero exit.
+	fake_path "$tmp/nobuildtools" flex
+	expect_error missing_tool_build 'missing packages flex \(for flex\): apt-get install failed: E: stub' \
+		env PATH="$tmp/nobuildtools" PAC_CACHE="$tmp/cache" "$PAC_ROOT/scripts/build-kernel.sh" on
+	fake_path "$tmp/noqemu" qemu-system-x86_64
+	expect_error missing_tool_boot 'missing packages qemu-system-x86 \(for qemu-system-x86_64\): apt-get install failed' \
+		env PATH="$tmp/noqemu" PAC_CACHE="$tmp/cache" "$PAC_ROOT/scripts/boot.sh" "$tmp/run" x y ""
+	rm -rf "$tmp/cache"
+	# A build directory that cannot be created, or is read-only: an error
+	# before any work, nothing created anywhere.
+	: >"$tmp/file"
+	expect_error bad_build_dir_uncreatable "cannot create build directory $tmp/file/build" \
+		env PAC_CACHE="$tmp/cache" PAC_BUILD_DIR="$tmp/file/build" "$PAC_ROOT/scripts/build-kernel.sh" on
+	mkdir -p "$tmp/ro"
+	if mount -t tmpfs -o ro,size=1m tmpfs "$tmp/ro" 2>/dev/null; then
+		expect_error bad_build_dir_read_only "build directory $tmp/ro is not writable" \
+			env PAC_CACHE="$tmp/cache" PAC_BUILD_DIR="$tmp/ro" "$PAC_ROOT/scripts/build-kernel.sh" on
+		umount "$tmp/ro"
+	else
+		echo "skip harness:bad_build_dir_read_only" >>"$RESULTS"
+		echo "  SKIP harness:bad_build_dir_read_only (cannot mount a read-only tmpfs here)"
+	fi
+	if [[ ! -e $tmp/cache && -z $(ls -A "$tmp/ro") && -f $tmp/file && ! -s $tmp/file ]]; then
+		echo "pass harness:bad_build_dir_changes_nothing" >>"$RESULTS"
+	else
+		echo "fail harness:bad_build_dir_changes_nothing" >>"$RESULTS"
+		echo "  FAIL harness:bad_build_dir_changes_nothing: $(find "$tmp/cache" "$tmp/ro" 2>/dev/null | head -n 3)"
+	fi
 	if [[ $(git -C "$PAC_SRC" status --porcelain --ignored=matching | md5sum) == "$before" ]]; then
 		echo "pass harness:bad_input_leaves_tree_alone" >>"$RESULTS"
 	else
@@ -155,6 +237,7 @@ for s in $SUITES; do
 	case $s in
 	harness)
 		harness_bad_input
+		harness_interrupted_build
 		harness_selftest panic 'problem: kernel panic'
 		harness_selftest hang 'problem: hang'
 		harness_selftest fail 'FAIL injected-fail:injected_failure'
