@@ -265,9 +265,12 @@ for s in $SUITES; do
 			--expect-log 'invalid page_alias_check_stacks=maybe \(expected on or off\), using on' \
 			--expect-log 'invalid page_alias_check_mode= \(expected strict or epoch\), using strict' \
 			--expect-log 'page_alias_check: enabled, policy warn, strict mode, 8 bytes per page, unmap stacks'
-		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug" \
+		# Trailing junk; each occurrence is parsed (and rejected) in turn.
+		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug page_alias_check=warnx page_alias_check_mode=epochx" \
 			--expect-log 'invalid page_alias_check=purge,bug' \
-			--expect-log 'page_alias_check: enabled, policy warn'
+			--expect-log 'invalid page_alias_check=warnx \(expected off, purge, warn or bug\), using warn' \
+			--expect-log 'invalid page_alias_check_mode=epochx \(expected strict or epoch\), using strict' \
+			--expect-log 'page_alias_check: enabled, policy warn, strict mode'
 		;;
 	kernel-off)
 		boot kernel-off off "pac.run=boot pac.expect=absent kunit.enable=0"
