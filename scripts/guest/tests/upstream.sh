@@ -45,6 +45,13 @@ if [ -n "$ko" ]; then
 else
 	echo "ok 1 test_vmalloc_all_2_threads # SKIP no test_vmalloc.ko"; n=1
 fi
+# CONFIG_CPA_DEBUG: the pageattr-test thread tests every 30 s from boot.
+if grep -qx pageattr-test /proc/[0-9]*/comm 2>/dev/null; then
+	i=0
+	while ! dmesg | grep -q 'CPA self-test' && [ $i -lt 40 ]; do
+		sleep 1; i=$((i + 1))
+	done
+fi
 if dmesg | grep -q 'CPA self-test'; then
 	i=0
 	while ! dmesg | grep -q 'CPA self-test' -A 20 | grep -q 'ok\.' && [ $i -lt 60 ]; do
