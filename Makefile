@@ -6,6 +6,8 @@
 #   make check    every test suite; last line "N passed, N failed"
 #   make xfs-stress  the XFS large-directory stress (seed scenario with XFS
 #                 buffers), per policy warn, purge, bug; STRESS_SECONDS=180
+#   make stress   TTM churn + test_vmalloc + CPU hotplug on the debug kernel
+#                 (lockdep, KASAN, kmemleak); STRESS_SECONDS=60
 #
 # Variables: KSRC=<kernel tree> (default: Debian's linux-source-6.12),
 #            PAC_CACHE=<dir> (default /var/tmp/pac), PAC_SUITES, PAC_INJECT.
@@ -17,7 +19,7 @@ export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES
 all: help
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 tree:
 	@scripts/prepare-tree.sh >/dev/null
@@ -34,6 +36,11 @@ check:
 .PHONY: check-debug
 check-debug:
 	@PAC_SUITES=debug scripts/check.sh
+
+# The stress suite of "make check" (25 s there), longer.
+.PHONY: stress
+stress:
+	@PAC_SUITES=stress PAC_STRESS_SECONDS=$(or $(STRESS_SECONDS),60) scripts/check.sh
 
 .PHONY: bench series series-check lint
 bench:

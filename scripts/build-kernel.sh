@@ -33,6 +33,12 @@ for f in ${EXTRA_CONFIG:-}; do
 done
 for f in "${FRAGS[@]}"; do [[ -f $f ]] || die "missing config fragment $f"; done
 
+# Before any work: a build directory we cannot use changes nothing.
+B=${PAC_BUILD_DIR:-$PAC_CACHE/build/$VARIANT}
+mkdir -p "$B" 2>/dev/null || die "cannot create build directory $B"
+[[ -d $B && -w $B ]] || die "build directory $B is not writable"
+B=$(cd "$B" && pwd)
+
 need_build_pkgs
 
 if [[ -n ${PAC_BUILD_SRC:-} ]]; then
@@ -52,10 +58,6 @@ if [[ $VARIANT == upstream ]]; then
 	git -C "$SRC" checkout -q --detach "$PAC_BASE_TAG"
 	git -C "$SRC" clean -q -fdx
 fi
-
-B=${PAC_BUILD_DIR:-$PAC_CACHE/build/$VARIANT}
-mkdir -p "$B" || die "cannot create build directory $B"
-[[ -w $B ]] || die "build directory $B is not writable"
 
 export CCACHE_DIR=${CCACHE_DIR:-$PAC_CACHE/ccache}
 export CCACHE_BASEDIR=$PAC_CACHE CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}

@@ -4,17 +4,21 @@
 # Run every test suite of page_alias_check in QEMU and print
 # "N passed, N failed[, N skipped]" as the last line.
 # Env: PAC_SUITES="kunit boot-off ..." to run a subset; PAC_INJECT=panic|hang|fail
-#      makes the main boot fail on purpose (to see the harness catch it).
+#      makes the main boot fail on purpose (to see the harness catch it);
+#      PAC_STRESS_SECONDS (25): length of the stress suite's stress.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug"
-ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug"
+DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
+ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
 SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
 done
 case ${PAC_INJECT:-} in '' | panic | hang | fail) ;; *) die "PAC_INJECT must be panic, hang or fail, not '$PAC_INJECT'" ;; esac
+STRESS_SECS=${PAC_STRESS_SECONDS:-25}
+[[ $STRESS_SECS =~ ^[0-9]+$ ]] && ((STRESS_SECS >= 5 && STRESS_SECS <= 3600)) ||
+	die "PAC_STRESS_SECONDS must be 5..3600, not '$STRESS_SECS'"
 
 OUT=$PAC_CACHE/runs
 mkdir -p "$OUT"
@@ -27,9 +31,12 @@ declare -A KDIR
 prepare() {
 	local v=$1
 	[[ -n ${KDIR[$v]:-} ]] && return 0
+	local mm=() bins
+	# The upstream mm kselftests run on these (and on upstream to compare).
+	[[ $v == debug || $v == upstream ]] && mm=(--mm)
 	KDIR[$v]=$("$PAC_ROOT/scripts/build-kernel.sh" "$v")
-	PAC_GUEST_BINS=$("$PAC_ROOT/scripts/build-selftests.sh" "${KDIR[$v]}") \
-		"$PAC_ROOT/scripts/mkinitramfs.sh" "${KDIR[$v]}" "${KDIR[$v]}/initramfs.cpio.gz"
+	bins=$("$PAC_ROOT/scripts/build-selftests.sh" "${mm[@]}" "${KDIR[$v]}")
+	PAC_GUEST_BINS=$bins "$PAC_ROOT/scripts/mkinitramfs.sh" "${KDIR[$v]}" "${KDIR[$v]}/initramfs.cpio.gz"
 }
 
 # boot NAME VARIANT "ARGS" [ktap_eval options...]
@@ -85,6 +92,59 @@ expect_error() {
 	fi
 }
 
+# fake_path DIR TOOL...: DIR becomes a PATH with every command of this
+# machine but TOOL..., and an apt-get that always fails.
+fake_path() {
+	local dir=$1 d f
+	shift
+	mkdir -p "$dir"
+	for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+		[[ -d $d ]] || continue
+		for f in "$d"/*; do
+			[[ -x $f && ! -e $dir/${f##*/} ]] && ln -s "$f" "$dir/${f##*/}"
+		done
+	done
+	for f in "$@" apt-get; do rm -f "$dir/$f"; done
+	printf '#!/bin/sh\necho "E: stub apt-get $*: no network" >&2\nexit 100\n' >"$dir/apt-get"
+	chmod +x "$dir/apt-get"
+}
+
+# Kill a build in the middle (SIGKILL to make and its compilers, as a crash
+# or a lost session would), build again: it must succeed and the kernel boot.
+harness_interrupted_build() {
+	local b src log pid i killed=0 rc=0
+	prepare on
+	b=${KDIR[on]}
+	src=$(cat "$b/.pac-src")
+	log=$OUT/harness-interrupt.log
+	stage "harness: a build killed mid-way, then built again"
+	# One changed file: a compile (ccache) and the vmlinux link, ~20 s.
+	touch "$src/mm/page_alias_check_report.c"
+	setsid "$PAC_ROOT/scripts/build-kernel.sh" on >/dev/null 2>"$log" &
+	pid=$!
+	for ((i = 0; i < 240; i++)); do
+		grep -q '] build (on)' "$log" && break
+		sleep 0.5
+	done
+	sleep 4
+	# Still compiling or linking (not merely an unreaped process)?
+	if pgrep -g "$pid" -x make >/dev/null; then
+		kill -KILL -- -"$pid" 2>/dev/null || true
+		killed=1
+	fi
+	wait "$pid" 2>/dev/null || true
+	echo "--- killed: $killed; build again" >>"$log"
+	"$PAC_ROOT/scripts/build-kernel.sh" on >/dev/null 2>>"$log" || rc=$?
+	if ((killed && rc == 0)) && [[ $b/arch/x86/boot/bzImage -nt $src/mm/page_alias_check_report.c ]]; then
+		echo "pass harness:interrupted_build_rebuilds" >>"$RESULTS"
+		boot harness-after-interrupt on "pac.run=boot kunit.enable=0 page_alias_check=warn"
+	else
+		echo "fail harness:interrupted_build_rebuilds" >>"$RESULTS"
+		echo "  FAIL harness:interrupted_build_rebuilds (killed mid-build: $killed, rebuild exit $rc; log $log)"
+		tail -n 5 "$log" | sed 's/^/  | /'
+	fi
+}
+
 # Bad input to the scripts: a clear error, a non-zero exit, nothing changed.
 harness_bad_input() {
 	local tmp before
@@ -105,6 +165,35 @@ harness_bad_input() {
 	sed -i '0,/^ /s/^ \(.*\)$/ \1 CORRUPTED/' "$tmp/patches/0002-mm-vmalloc-record-lazy-unmaps.patch"
 	expect_error bad_patch 'patch 0002-mm-vmalloc-record-lazy-unmaps.patch does not apply' \
 		"$tmp/scripts/prepare-tree.sh"
+	# A needed tool missing and apt-get failing (a stub): one line naming
+	# the package, non-zero exit.
+	fake_path "$tmp/nobuildtools" flex
+	expect_error missing_tool_build 'missing packages flex \(for flex\): apt-get install failed: E: stub' \
+		env PATH="$tmp/nobuildtools" PAC_CACHE="$tmp/cache" "$PAC_ROOT/scripts/build-kernel.sh" on
+	fake_path "$tmp/noqemu" qemu-system-x86_64
+	expect_error missing_tool_boot 'missing packages qemu-system-x86 \(for qemu-system-x86_64\): apt-get install failed' \
+		env PATH="$tmp/noqemu" PAC_CACHE="$tmp/cache" "$PAC_ROOT/scripts/boot.sh" "$tmp/run" x y ""
+	rm -rf "$tmp/cache"
+	# A build directory that cannot be created, or is read-only: an error
+	# before any work, nothing created anywhere.
+	: >"$tmp/file"
+	expect_error bad_build_dir_uncreatable "cannot create build directory $tmp/file/build" \
+		env PAC_CACHE="$tmp/cache" PAC_BUILD_DIR="$tmp/file/build" "$PAC_ROOT/scripts/build-kernel.sh" on
+	mkdir -p "$tmp/ro"
+	if mount -t tmpfs -o ro,size=1m tmpfs "$tmp/ro" 2>/dev/null; then
+		expect_error bad_build_dir_read_only "build directory $tmp/ro is not writable" \
+			env PAC_CACHE="$tmp/cache" PAC_BUILD_DIR="$tmp/ro" "$PAC_ROOT/scripts/build-kernel.sh" on
+		umount "$tmp/ro"
+	else
+		echo "skip harness:bad_build_dir_read_only" >>"$RESULTS"
+		echo "  SKIP harness:bad_build_dir_read_only (cannot mount a read-only tmpfs here)"
+	fi
+	if [[ ! -e $tmp/cache && -z $(ls -A "$tmp/ro") && -f $tmp/file && ! -s $tmp/file ]]; then
+		echo "pass harness:bad_build_dir_changes_nothing" >>"$RESULTS"
+	else
+		echo "fail harness:bad_build_dir_changes_nothing" >>"$RESULTS"
+		echo "  FAIL harness:bad_build_dir_changes_nothing: $(find "$tmp/cache" "$tmp/ro" 2>/dev/null | head -n 3)"
+	fi
 	if [[ $(git -C "$PAC_SRC" status --porcelain --ignored=matching | md5sum) == "$before" ]]; then
 		echo "pass harness:bad_input_leaves_tree_alone" >>"$RESULTS"
 	else
@@ -144,6 +233,31 @@ live_off() {
 	fi
 }
 
+# An mm kselftest that fails under the checker and fails the same way on the
+# pristine kernel (variant upstream: no checker, no patches) is not ours:
+# its result becomes a skip that says so.  Anything else stays a failure.
+triage_upstream_failures() {
+	local name=$1 fails t up r
+	fails=$(sed -n "s/^fail $name:\(mm_[A-Za-z0-9_]*\)$/\1/p" "$RESULTS")
+	[[ -n $fails ]] || return 0
+	stage "$name: $(echo $fails) failed; the same on the upstream kernel"
+	prepare upstream
+	up=$OUT/$name-upstream
+	PAC_TIMEOUT=600 "$PAC_ROOT/scripts/boot.sh" "$up" "${KDIR[upstream]}/arch/x86/boot/bzImage" \
+		"${KDIR[upstream]}/initramfs.cpio.gz" "pac.run=mmselftests kunit.enable=0" || true
+	: >"$up/results.txt"
+	python3 "$PAC_ROOT/scripts/ktap_eval.py" "$up" --name upstream --results "$up/results.txt" >/dev/null || true
+	for t in $fails; do
+		if grep -qx "fail upstream:$t" "$up/results.txt"; then
+			sed -i "s/^fail $name:$t\$/skip $name:$t/" "$RESULTS"
+			echo "  SKIP $name:$t: fails on the upstream kernel too ($up/ktap.log), not page_alias_check"
+		else
+			r=$(grep -E " upstream:$t\$" "$up/results.txt" | cut -d' ' -f1)
+			echo "  FAIL $name:$t stays a failure: ${r:-no result} on the upstream kernel"
+		fi
+	done
+}
+
 if [[ -n ${PAC_INJECT:-} ]]; then
 	boot injected on "pac.run=boot pac.inject=$PAC_INJECT kunit.enable=0"
 	SUITES=""
@@ -153,6 +267,7 @@ for s in $SUITES; do
 	case $s in
 	harness)
 		harness_bad_input
+		harness_interrupted_build
 		harness_selftest panic 'problem: kernel panic'
 		harness_selftest hang 'problem: hang'
 		harness_selftest fail 'FAIL injected-fail:injected_failure'
@@ -188,11 +303,14 @@ for s in $SUITES; do
 			--expect-log 'invalid page_alias_check_stacks=maybe \(expected on or off\), using on' \
 			--expect-log 'invalid page_alias_check_mode= \(expected strict or epoch\), using strict' \
 			--expect-log 'page_alias_check: enabled, policy warn, strict mode, 8 bytes per page, unmap stacks'
-		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug page_alias_check_stacks=offline page_alias_check_live=1x" \
+		# Trailing junk; each occurrence is parsed (and rejected) in turn.
+		boot boot-bad-params-junk on "pac.run=boot kunit.enable=0 page_alias_check=purge,bug page_alias_check=warnx page_alias_check_mode=epochx page_alias_check_stacks=offline page_alias_check_live=1x" \
 			--expect-log 'invalid page_alias_check=purge,bug' \
+			--expect-log 'invalid page_alias_check=warnx \(expected off, purge, warn or bug\), using warn' \
+			--expect-log 'invalid page_alias_check_mode=epochx \(expected strict or epoch\), using strict' \
 			--expect-log 'invalid page_alias_check_stacks=offline \(expected on or off\), using on' \
 			--expect-log 'invalid page_alias_check_live=1x \(expected on or off\), using on' \
-			--expect-log 'page_alias_check: enabled, policy warn' \
+			--expect-log 'page_alias_check: enabled, policy warn, strict mode' \
 			--expect-log 'page_alias_check: live mappings tracked, 8 more bytes per page'
 		;;
 	kernel-off)
@@ -213,10 +331,38 @@ for s in $SUITES; do
 		# make check-debug: lockdep, KASAN, kmemleak, DEBUG_VM,
 		# PAGE_TABLE_CHECK, CPA_DEBUG; upstream tests must not report.
 		# cpa-test (CONFIG_CPA_DEBUG) makes kernel text RWX on purpose.
-		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests,kmemleak page_alias_check=warn kmemleak=on" \
-			--kunit page_alias_check --allow-warning 'CPA detected W\^X violation'
-		PAC_TIMEOUT=900 boot debug-upstream debug "pac.run=upstream kunit.enable=0 page_alias_check=warn kmemleak=on" \
+		# Our KUnit suite plus the mm ones of 6.12.  slub_test's
+		# test_leak_destroy leaks an object on purpose (kmemleak lists it).
+		PAC_TIMEOUT=900 boot debug-kunit debug "pac.run=boot,selftests,kmemleak page_alias_check=warn kmemleak=on pac.kmemleak_known=test_leak_destroy" \
+			--kunit page_alias_check --kunit slub_test --kunit usercopy \
+			--kunit damon --kunit damon-operations --kunit damon-sysfs \
+			--allow-warning 'CPA detected W\^X violation'
+		# KASAN's suite reports on purpose: only its own reports pass.
+		PAC_TIMEOUT=900 boot debug-kasan-kunit debug "pac.run=kasankunit kunit.filter_glob=kasan page_alias_check=warn" \
+			--kunit kasan --allow-report 'BUG: KASAN' \
 			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
+		PAC_TIMEOUT=900 boot debug-upstream debug "pac.run=mmselftests,upstream kunit.enable=0 page_alias_check=warn kmemleak=on" \
+			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
+		triage_upstream_failures debug-upstream
+		# DEBUG_PAGEALLOC: every free unmaps the page from the direct map
+		# and vmalloc flushes each unmap at once: no lazy aliases left for
+		# our KUnit cases and selftest, KASAN's suite faults on freed
+		# pages, test_vmalloc is ~10x slower.  The mm kselftests and a
+		# short test_vmalloc without full_fit and long_busy_list (their
+		# setup alone vfree()s 30000 areas, each one flushed: minutes).
+		PAC_TIMEOUT=900 boot debug-pagealloc debug "pac.run=mmselftests,upstream kunit.enable=0 page_alias_check=warn kmemleak=on debug_pagealloc=on pac.vloops=200 pac.vmask=1977" \
+			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
+		triage_upstream_failures debug-pagealloc
+		;;
+	stress)
+		# churn + test_vmalloc + cpu hotplug on the debug kernel, policy
+		# purge (any report is a bug), then purge: nothing tracked; kmemleak.
+		PAC_TIMEOUT=$((600 + 2 * STRESS_SECS)) boot stress debug \
+			"pac.run=stress,kmemleak pac.stress=$STRESS_SECS kunit.enable=0 page_alias_check=purge kmemleak=on" \
+			--forbid-log 'BUG: page_alias_check' --allow-warning 'CPA detected W\^X violation'
+		grep -h '^# \(stress\|cpu hotplug\|test_vmalloc\|churn\|after purge\|lockdep\)' "$OUT/stress/ktap.log" | sed 's/^/  /' || true
+		grep -h '^#   \(pages_tracked\|lazy_unmaps\|aliases_found\|purges_forced\|purge_missed\|reports\):' "$OUT/stress/ktap.log" |
+			tr -s ' ' | tr '\n' ' ' | sed 's/^# /  counters: /;s/ # /, /g;s/ $/\n/' || true
 		;;
 	lint)
 		stage "lint: checkpatch, sparse, W=1, kernel-doc, docutils"

@@ -17,6 +17,21 @@ import sys
 RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+)\s*(?:-\s*)?([^#]*?)\s*(#.*)?$')
 PLAN = re.compile(r'^(\s*)1\.\.(\d+)')
 PREFIX = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+# Console lines that fail a boot (unless --allow-report/--allow-warning).
+# Lockdep: every splat ends with "turning off the locking correctness
+# validator"; the headers are listed too, to name the kind.
+CONSOLE_PROBLEMS = (
+    'Oops:', 'kernel BUG at', 'WARNING: CPU:', 'BUG: KASAN',
+    'BUG: sleeping function', 'BUG: scheduling while atomic',
+    'BUG: workqueue lockup', 'INFO: task hung', 'BUG: Bad page',
+    'BUG: unable to handle', 'general protection fault',
+    'possible circular locking', 'possible recursive locking',
+    'inconsistent lock state', 'possible irq lock inversion',
+    'suspicious RCU usage', 'bad unlock balance',
+    'held when returning to user space', 'lock held when returning',
+    'turning off the locking correctness validator',
+    'BUG: KFENCE',
+)
 
 
 def read(path):
@@ -75,6 +90,22 @@ def ktap_leaves(lines, scope):
     return out, problems
 
 
+def drop_empty_kunit_runs(serial):
+    """Drop "KTAP version 1" + "1..0" pairs: the boot-time run when every
+    built-in suite is filtered out, before a module's suites run."""
+    lines = serial.splitlines()
+    out, i = [], 0
+    while i < len(lines):
+        if (i + 1 < len(lines) and
+                PREFIX.sub('', lines[i]).strip() == 'KTAP version 1' and
+                PREFIX.sub('', lines[i + 1]).strip() == '1..0'):
+            i += 2
+            continue
+        out.append(lines[i])
+        i += 1
+    return '\n'.join(out) + '\n'
+
+
 def kunit_block(serial):
     """The KUnit KTAP lines of the console log."""
     lines = [PREFIX.sub('', l) for l in serial.splitlines()]
@@ -102,6 +133,9 @@ def main():
                     metavar='REGEX', help='must appear in the console log')
     ap.add_argument('--allow-warning', action='append', default=[],
                     metavar='REGEX', help='a WARNING whose previous line matches is not a failure')
+    ap.add_argument('--allow-report', action='append', default=[],
+                    metavar='REGEX', help='console problems matching this are no failure '
+                    '(e.g. "BUG: KASAN" for KASAN\'s own KUnit suite)')
     ap.add_argument('--forbid-log', action='append', default=[],
                     metavar='REGEX', help='must not appear in the console log')
     a = ap.parse_args()
@@ -124,9 +158,9 @@ def main():
         if panicked:
             problems.append('kernel panic')
         lines = serial.splitlines()
-        for pat in ('Oops:', 'kernel BUG at', 'WARNING: CPU:', 'BUG: KASAN',
-                    'possible circular locking', 'BUG: sleeping function',
-                    'BUG: workqueue lockup', 'INFO: task hung'):
+        for pat in CONSOLE_PROBLEMS:
+            if any(re.search(r, pat) for r in a.allow_report):
+                continue
             for i, l in enumerate(lines):
                 if pat not in l:
                     continue
@@ -143,6 +177,7 @@ def main():
         results += leaves
         problems += probs
         if a.kunit:
+            serial = drop_empty_kunit_runs(serial)
             block = kunit_block(serial)
             leaves, probs = ktap_leaves(block, 'kunit')
             results += [(s, 'kunit.' + n) for s, n in leaves]

@@ -23,27 +23,31 @@ die() {
 # Install missing Debian packages. $1.. are "command:package" pairs or
 # "file:package" pairs (a path starting with /).
 need_pkgs() {
-	local missing=() spec what pkg
+	local missing=() why=() spec what pkg
 	for spec in "$@"; do
 		what=${spec%%:*}
 		pkg=${spec#*:}
 		if [[ $what == /* ]]; then
-			[[ -e $what ]] || missing+=("$pkg")
+			[[ -e $what ]] && continue
 		else
-			command -v "$what" >/dev/null 2>&1 || missing+=("$pkg")
+			command -v "$what" >/dev/null 2>&1 && continue
 		fi
+		[[ " ${missing[*]} " == *" $pkg "* ]] || missing+=("$pkg")
+		why+=("$what")
 	done
 	((${#missing[@]})) || return 0
-	stage "installing packages: ${missing[*]}"
+	stage "installing packages: ${missing[*]} (for ${why[*]})"
 	if [[ $(id -u) -ne 0 ]]; then
-		die "missing packages ${missing[*]} and not root: install them first"
+		die "missing packages ${missing[*]} (for ${why[*]}) and not root: install them first"
 	fi
 	local log=$PAC_CACHE/apt.log
-	mkdir -p "$PAC_CACHE"
+	{ mkdir -p "$PAC_CACHE" && : >"$log"; } 2>/dev/null || log=$(mktemp)
+	if ! command -v apt-get >/dev/null 2>&1; then
+		die "missing packages ${missing[*]} (for ${why[*]}) and no apt-get: install them first"
+	fi
 	if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
-		tail -n 20 "$log" >&2
-		die "apt-get install ${missing[*]} failed (log: $log)"
+		die "missing packages ${missing[*]} (for ${why[*]}): apt-get install failed: $(grep -E '^(E|W): ' "$log" | tail -n 1 | cut -c1-160) (log: $log)"
 	fi
 }
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the guest initramfs: static busybox, scripts/guest/init, the guest
-# tests, our static selftest binaries and the kernel's modules.
+# tests, our static selftest binaries (a directory in PAC_GUEST_BINS, such as
+# build-selftests.sh --mm's "mm", becomes /<name>) and the kernel's modules.
 # Usage: mkinitramfs.sh BUILD_DIR OUT.cpio.gz
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -19,7 +20,12 @@ cp "$PAC_ROOT/scripts/guest/init" "$root/init"
 cp "$PAC_ROOT"/scripts/guest/tests/*.sh "$root/tests/"
 for f in ${PAC_GUEST_BINS:-}; do
 	[[ -x $f ]] || die "guest binary $f missing"
-	cp "$f" "$root/bin/"
+	if [[ -d $f ]]; then
+		cp -a "$f" "$root/$(basename "$f")"
+		rm -f "$root/$(basename "$f")"/*.log
+	else
+		cp "$f" "$root/bin/"
+	fi
 done
 if [[ -d $B/modinst/lib/modules ]]; then
 	cp -a "$B/modinst/lib/modules/." "$root/lib/modules/"

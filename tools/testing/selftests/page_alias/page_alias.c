@@ -300,6 +300,39 @@ static void expect_err(int got, int want, const char *name)
 				      got, strerror(-got), want, strerror(-want));
 }
 
+/*
+ * A struct that runs into an unmapped page, and out-structs in a read-only
+ * page: -EFAULT, and (checked by the caller's later cases) no buffer left.
+ */
+static void test_bad_ioctl_memory(int fd)
+{
+	size_t pg = getpagesize();
+	struct pat_bench *bench;
+	char *p;
+
+	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || munmap(p + pg, pg)) {
+		ksft_test_result_fail("bad_ioctl_memory: mmap: %s\n", strerror(errno));
+		ksft_test_result_fail("bad_ioctl_memory\n");
+		ksft_test_result_fail("bad_ioctl_memory\n");
+		return;
+	}
+	/* The last 4 bytes of the page: pages = 1, the rest unmapped. */
+	*(__u32 *)(p + pg - 4) = 1;
+	expect_err(ioc(fd, PAT_IOC_ALLOC, p + pg - 4), -EFAULT,
+		   "bad_alloc_struct_past_mapping");
+	bench = (struct pat_bench *)p;
+	memset(bench, 0, sizeof(*bench));
+	bench->pages = 1;
+	bench->iters = 1;
+	if (mprotect(p, pg, PROT_READ))
+		ksft_print_msg("mprotect: %s\n", strerror(errno));
+	expect_err(ioc(fd, PAT_IOC_VERDICT, p), -EFAULT, "bad_verdict_read_only");
+	expect_err(ioc(fd, PAT_IOC_BENCH, bench), -EFAULT, "bad_bench_read_only");
+	munmap(p, pg);
+}
+
 static void test_bad_ioctls(void)
 {
 	struct pat_alloc al = { .pages = 1, .mode = PAT_MODE_TTM_WC };
@@ -332,6 +365,11 @@ static void test_bad_ioctls(void)
 	sd.mode = 0;
 	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -EINVAL, "bad_seed_mode");
 	expect_err(ioc(fd, PAT_IOC_VERDICT, NULL), -EFAULT, "bad_verdict_null");
+	/* Every ioctl with an argument: NULL, then user memory it cannot use. */
+	expect_err(ioc(fd, PAT_IOC_ALIAS, NULL), -EFAULT, "bad_alias_null");
+	expect_err(ioc(fd, PAT_IOC_SEED, NULL), -EFAULT, "bad_seed_null");
+	expect_err(ioc(fd, PAT_IOC_BENCH, NULL), -EFAULT, "bad_bench_null");
+	test_bad_ioctl_memory(fd);
 	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
 	expect_err(p == MAP_FAILED ? -errno : 0, -ENOENT, "bad_mmap_no_buffer");
 	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), 0, "alloc_one_page");
@@ -365,6 +403,66 @@ static void test_bad_policy_writes(void)
 		ksft_test_result(ret == -EINVAL && !strcmp(policy_get(), before),
 				 "%s\n", bad[i].name);
 	}
+}
+
+/* Write @len bytes of @buf to the purge file; returns 0 or -errno. */
+static int purge_write(const void *buf, size_t len)
+{
+	int fd = open(DBG "purge", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+/*
+ * The purge file takes "1" (or "1\n") only: anything else is -EINVAL and
+ * purges nothing (lazy aliases made just before are still tracked), "1"
+ * leaves nothing tracked.  In epoch mode nothing is tracked per page.
+ */
+static void test_purge_writes(void)
+{
+	static const struct { const char *name; const char *buf; size_t len; } bad[] = {
+		{ "bad_purge_zero", "0", 1 },
+		{ "bad_purge_two", "2", 1 },
+		{ "bad_purge_partial", "1 ", 2 },
+		{ "bad_purge_trailing_junk", "1x", 2 },
+		{ "bad_purge_binary", "1\0", 2 },
+		{ "bad_purge_binary_byte", "\x01", 1 },
+		{ "bad_purge_empty", "\n", 1 },
+		{ "bad_purge_long", "11111111111111111111", 20 },
+	};
+	struct pat_alias_req ar = { .pages = 16, .alias = PAT_ALIAS_VMAP };
+	long before, after = -1;
+	unsigned int i;
+	int fd = dev_open(), tries;
+
+	ioc(fd, PAT_IOC_ALIAS, &ar);
+	close(fd);
+	before = stat_read("pages_tracked");
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_err(purge_write(bad[i].buf, bad[i].len), -EINVAL, bad[i].name);
+	after = stat_read("pages_tracked");
+	ksft_print_msg("purge: pages_tracked %ld before the bad writes, %ld after\n",
+		       before, after);
+	ksft_test_result(before == 0 ? after >= 0 : after > 0,
+			 "bad_purge_writes_purge_nothing\n");
+	/* Something may vunmap meanwhile: 0 right after one of 3 purges. */
+	for (tries = 0; tries < 3; tries++) {
+		if (purge_write("1\n", 2)) {
+			after = -1;
+			break;
+		}
+		after = stat_read("pages_tracked");
+		if (!after)
+			break;
+	}
+	ksft_print_msg("purge: pages_tracked %ld after writing 1 (%d tries)\n",
+		       after, tries + 1);
+	ksft_test_result(after == 0, "purge_leaves_nothing_tracked\n");
 }
 
 /* ---- concurrency -------------------------------------------------------- */
@@ -734,7 +832,7 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 1 + 2 + 18 + 7 + 2 + NR_LIVE_TESTS);
+	ksft_set_plan(3 * nsc + 1 + 2 + 24 + 7 + 10 + 2 + NR_LIVE_TESTS);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	/* First, while the report rate limit has room: their reports print. */
 	if (policy_set("warn"))
@@ -755,6 +853,7 @@ int main(int argc, char **argv)
 	test_mmap(PAT_MODE_TTM_UC, "mmap_uc_buffer_read_write");
 	test_bad_ioctls();
 	test_bad_policy_writes();
+	test_purge_writes();
 	test_churn("purge", churn);
 	policy_set("warn");
 	test_churn("warn", churn);

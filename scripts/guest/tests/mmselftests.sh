@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Upstream mm kselftests (tools/testing/selftests/mm, built static by
+# scripts/build-selftests.sh --mm into /mm), one KTAP result per program:
+# exit 0 pass, 4 skip, anything else (or pac.mmtimeout seconds, default 120)
+# a failure.  Each program's own output follows as diagnostics, its kselftest
+# totals in a "# mm-summary:" line.  test_vmalloc.sh runs in upstream.sh.
+M=/mm
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+TMO=$(arg pac.mmtimeout)
+TMO=${TMO:-120}
+echo "KTAP version 1"
+if [ ! -f $M/tests.list ]; then
+	echo "1..1"
+	echo "ok 1 mm_kselftests # SKIP no /mm in this initramfs (build-selftests.sh --mm)"
+	exit 0
+fi
+echo "1..$(wc -l <$M/tests.list)"
+# mremap_test maps 2 GiB regions (touching 4 MiB of them): more than the
+# guest's RAM, refused by the default overcommit heuristic.
+echo 1 >/proc/sys/vm/overcommit_memory
+n=0
+for t in $(cat $M/tests.list); do
+	n=$((n + 1))
+	name=mm_$(echo "$t" | tr -- '-' '_')
+	t0=$(date +%s)
+	# Some write scratch files into the current directory.
+	(cd /tmp && exec timeout "$TMO" "$M/$t") >/tmp/mm.out 2>&1 </dev/null
+	rc=$?
+	secs=$(($(date +%s) - t0))
+	sed 's/^/# /' /tmp/mm.out
+	totals=$(sed -n 's/^# Totals: //p' /tmp/mm.out | tail -n 1)
+	echo "# mm-summary: $name exit=$rc seconds=$secs ${totals:-(no kselftest totals)}"
+	case $rc in
+	0) echo "ok $n $name" ;;
+	4) echo "ok $n $name # SKIP $(grep -i -m1 'skip' /tmp/mm.out | sed 's/#//g' | cut -c1-100)" ;;
+	124 | 143) echo "not ok $n $name # timeout after $TMO s" ;;
+	*) echo "not ok $n $name # exit $rc" ;;
+	esac
+done
+echo 0 >/proc/sys/vm/overcommit_memory
