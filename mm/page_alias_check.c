@@ -152,8 +152,9 @@ static int __init early_page_alias_check_param(char *buf)
 	int policy = page_alias_check_parse_policy(buf);
 
 	if (policy < 0) {
+		/* Keep what the default or an earlier occurrence set. */
 		pr_warn("invalid page_alias_check=%s (expected off, purge, warn or bug), using %s\n",
-			buf ? buf : "", pac_policy_names[PAC_DEFAULT_POLICY]);
+			buf ? buf : "", pac_policy_names[page_alias_check_policy]);
 		return 0;
 	}
 	page_alias_check_policy = policy;
@@ -205,9 +206,8 @@ static int __init early_page_alias_check_mode(char *buf)
 	} else if (buf && sysfs_streq(buf, "epoch")) {
 		page_alias_check_epoch = true;
 	} else {
-		pr_warn("invalid page_alias_check_mode=%s (expected strict or epoch), using strict\n",
-			buf ? buf : "");
-		page_alias_check_epoch = false;
+		pr_warn("invalid page_alias_check_mode=%s (expected strict or epoch), using %s\n",
+			buf ? buf : "", page_alias_check_epoch ? "epoch" : "strict");
 	}
 	return 0;
 }

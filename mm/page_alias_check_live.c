@@ -50,8 +50,8 @@ static int __init early_page_alias_check_live(char *buf)
 	bool on;
 
 	if (pac_parse_bool(buf, &on)) {
-		pr_warn("invalid page_alias_check_live=%s (expected on or off), using on\n",
-			buf ? buf : "");
+		pr_warn("invalid page_alias_check_live=%s (expected on or off), using %s\n",
+			buf ? buf : "", pac_live ? "on" : "off");
 		return 0;
 	}
 	pac_live = on;
