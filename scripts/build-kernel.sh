@@ -96,6 +96,14 @@ if ! cmp -s "$tmpcfg/.config" "$B/.config"; then
 	cp "$tmpcfg/.config" "$B/.config"
 fi
 
+# A build killed mid-way (SIGKILL, power loss) can leave truncated objects
+# that look up to date to make: drop whatever it wrote, ccache rebuilds it.
+running=$B/.pac-build-running
+if [[ -e $running ]]; then
+	stage "the last build in $B did not finish: removing the files it wrote"
+	find "$B" -type f -newer "$running" ! -path "$B/.config" -delete
+fi
+touch "$running"
 stage "build ($VARIANT) in $B (-j$JOBS, ccache)"
 if ! "${MK[@]}" bzImage modules >"$B/build.log" 2>&1; then
 	grep -E 'error|Error' "$B/build.log" | head -n 30 >&2 || true
@@ -106,6 +114,7 @@ grep -E 'warning:' "$B/build.log" | head -n 20 >&2 || true
 mkdir -p "$B/modinst"
 rm -rf "$B/modinst/lib"
 "${MK[@]}" INSTALL_MOD_PATH="$B/modinst" INSTALL_MOD_STRIP=1 modules_install >/dev/null 2>&1 || true
+rm -f "$running"
 stage "built $B/arch/x86/boot/bzImage"
 echo "$SRC" >"$B/.pac-src"
 echo "$B"
