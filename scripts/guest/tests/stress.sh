@@ -25,7 +25,7 @@ nok() { n=$((n + 1)); echo "not ok $n $*"; }
 check() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 
 echo "KTAP version 1"
-echo "1..7"
+echo "1..8"
 echo "# stress: $SECS s, policy $(cat $D/policy 2>/dev/null || echo absent), $(nproc) CPUs online"
 rm -f /tmp/stop
 dmesg_start=$(($(dmesg | wc -l) + 1))
@@ -108,6 +108,10 @@ check stress_purge_leaves_nothing_tracked [ "$tracked" = 0 ]
 
 reports=$(dmesg | grep -c 'BUG: page_alias_check')
 check stress_no_checker_report [ "$reports" -eq 0 -a "$(st reports)" -eq 0 ]
+# Live mapping problems are only counted under purge: none allowed.
+live_bad=$(($(st live_aliases) + $(st map_conflicts) + $(st freed_mapped)))
+echo "# live mapping problems (live_aliases + map_conflicts + freed_mapped): $live_bad"
+check stress_no_live_mapping_problem [ "$live_bad" -eq 0 ]
 
 if [ -r /proc/lockdep_stats ]; then
 	dl=$(sed -n 's/^ *debug_locks: *//p' /proc/lockdep_stats)
