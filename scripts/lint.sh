@@ -78,7 +78,7 @@ if perl "$SRC/scripts/kernel-doc" -none -Wall include/linux/page_alias_check.h \
 	mm/page_alias_check.c mm/page_alias_check_live.c 2>&1 | tee "$LOG/kernel-doc.txt" | grep .; then
 	bad=1
 else
-	echo "  clean: include/linux/page_alias_check.h mm/page_alias_check.c"
+	echo "  clean: include/linux/page_alias_check.h mm/page_alias_check.c mm/page_alias_check_live.c"
 fi
 
 stage "docutils"
