@@ -78,17 +78,25 @@ static void stats_get(struct stats *s)
 	s->checks = stat_read("checks");
 }
 
-/* Write @buf (@len bytes) to the policy file; returns 0 or -errno. */
-static int policy_write(const void *buf, size_t len)
+/* Write @len bytes of @buf to debugfs file @name; returns 0 or -errno. */
+static int dbg_write(const char *name, const void *buf, size_t len)
 {
-	int fd = open(DBG "policy", O_WRONLY);
+	char path[128];
 	ssize_t n;
+	int fd;
 
+	snprintf(path, sizeof(path), DBG "%s", name);
+	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, buf, len);
 	close(fd);
 	return n == (ssize_t)len ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+static int policy_write(const void *buf, size_t len)
+{
+	return dbg_write("policy", buf, len);
 }
 
 static int policy_set(const char *p)
@@ -405,17 +413,9 @@ static void test_bad_policy_writes(void)
 	}
 }
 
-/* Write @len bytes of @buf to the purge file; returns 0 or -errno. */
 static int purge_write(const void *buf, size_t len)
 {
-	int fd = open(DBG "purge", O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : (n < 0 ? -errno : -EIO);
+	return dbg_write("purge", buf, len);
 }
 
 /*
