@@ -185,16 +185,17 @@ int pac_parse_bool(const char *s, bool *on)
 	return -EINVAL;
 }
 
+/* An on/off boot parameter: a bad value warns and keeps *@val. */
+void __init pac_bool_param(const char *name, const char *buf, bool *val)
+{
+	if (pac_parse_bool(buf, val))
+		pr_warn("invalid %s=%s (expected on or off), using %s\n",
+			name, buf ?: "", *val ? "on" : "off");
+}
+
 static int __init early_page_alias_check_stacks(char *buf)
 {
-	bool on;
-
-	if (pac_parse_bool(buf, &on)) {
-		pr_warn("invalid page_alias_check_stacks=%s (expected on or off), using %s\n",
-			buf ? buf : "", pac_stacks ? "on" : "off");
-		return 0;
-	}
-	pac_stacks = on;
+	pac_bool_param("page_alias_check_stacks", buf, &pac_stacks);
 	return 0;
 }
 early_param("page_alias_check_stacks", early_page_alias_check_stacks);
@@ -626,19 +627,46 @@ static void pac_purge(void)
 	pac_unmap_aliases();
 }
 
+/*
+ * Index entries of @pfn, only those recorded before flush @seq began if
+ * @before: counts up to @max of them and stores their addresses in @addrs
+ * (if not NULL).  Walks the whole index: for reports and verification only.
+ */
+static int pac_pfn_entries(unsigned long pfn, unsigned long seq, bool before,
+			   unsigned long *addrs, int max)
+{
+	XA_STATE(xas, &pac_index, 0);
+	unsigned long flags;
+	void *entry;
+	int n = 0;
+
+	xas_lock_irqsave(&xas, flags);
+	xas_for_each(&xas, entry, ULONG_MAX) {
+		if (pac_entry_pfn(entry) != pfn ||
+		    (before && !pac_seq_before(pac_entry_seq(entry), seq)))
+			continue;
+		if (addrs)
+			addrs[n] = xas.xa_index << PAGE_SHIFT;
+		if (++n == max)
+			break;
+	}
+	xas_unlock_irqrestore(&xas, flags);
+	return n;
+}
+
 struct pac_scan {
 	unsigned long dirty, first_pfn, unknown;
 };
 
 /*
- * Count the pages of @req with unflushed lazy aliases.  With @policy set,
- * also report the first page that has a live mapping in a cache mode other
- * than the one the request gives it (one report per request).
+ * Count the pages of @req with unflushed lazy aliases, and check the first
+ * page with a live mapping in a cache mode other than the one the request
+ * gives it (one live alias per request is enough to report).
  */
 static void pac_scan(const struct page_alias_check_req *req,
 		     struct pac_scan *scan, int policy)
 {
-	bool live = policy != PAGE_ALIAS_CHECK_OFF && req->new_mode;
+	bool live = req->new_mode && pac_live_enabled();
 	unsigned long i, pfn;
 
 	memset(scan, 0, sizeof(*scan));
@@ -658,21 +686,7 @@ static void pac_scan(const struct page_alias_check_req *req,
 /* Does @pfn have an index entry recorded before flush number @seq began? */
 static bool pac_pfn_has_entry_before(unsigned long pfn, unsigned long seq)
 {
-	XA_STATE(xas, &pac_index, 0);
-	unsigned long flags;
-	bool found = false;
-	void *entry;
-
-	xas_lock_irqsave(&xas, flags);
-	xas_for_each(&xas, entry, ULONG_MAX) {
-		if (pac_entry_pfn(entry) == pfn &&
-		    pac_seq_before(pac_entry_seq(entry), seq)) {
-			found = true;
-			break;
-		}
-	}
-	xas_unlock_irqrestore(&xas, flags);
-	return found;
+	return pac_pfn_entries(pfn, seq, true, NULL, 1) > 0;
 }
 
 /* Dirty pages looked up in the index after a purge, at most. */
@@ -845,21 +859,7 @@ void pac_purge_all(void)
 /* Up to @max stale virtual addresses of @pfn; returns how many were found. */
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max)
 {
-	XA_STATE(xas, &pac_index, 0);
-	unsigned long flags;
-	void *entry;
-	int n = 0;
-
-	xas_lock_irqsave(&xas, flags);
-	xas_for_each(&xas, entry, ULONG_MAX) {
-		if (pac_entry_pfn(entry) != pfn)
-			continue;
-		addrs[n++] = xas.xa_index << PAGE_SHIFT;
-		if (n == max)
-			break;
-	}
-	xas_unlock_irqrestore(&xas, flags);
-	return n;
+	return pac_pfn_entries(pfn, 0, false, addrs, max);
 }
 
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn)

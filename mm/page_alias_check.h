@@ -60,6 +60,7 @@ extern unsigned long page_alias_check_walk_max;
 
 int page_alias_check_parse_policy(const char *s);
 int pac_parse_bool(const char *s, bool *on);
+void pac_bool_param(const char *name, const char *buf, bool *val);
 const char *page_alias_check_policy_name(int policy);
 
 bool pac_seq_before(unsigned long entry, unsigned long flush);
@@ -74,7 +75,11 @@ void pac_show_index(struct seq_file *m);
 depot_stack_handle_t pac_save_stack(void);
 
 /* mm/page_alias_check_live.c */
-bool pac_live_enabled(void);
+static inline bool pac_live_enabled(void)
+{
+	return static_branch_unlikely(&page_alias_check_live_key);
+}
+
 void pac_live_unmap(const unsigned long *pfn, unsigned int nr);
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 		    unsigned long pfn, int policy);

@@ -47,14 +47,7 @@ static bool pac_live __initdata = true;
 
 static int __init early_page_alias_check_live(char *buf)
 {
-	bool on;
-
-	if (pac_parse_bool(buf, &on)) {
-		pr_warn("invalid page_alias_check_live=%s (expected on or off), using %s\n",
-			buf ? buf : "", pac_live ? "on" : "off");
-		return 0;
-	}
-	pac_live = on;
+	pac_bool_param("page_alias_check_live", buf, &pac_live);
 	return 0;
 }
 early_param("page_alias_check_live", early_page_alias_check_live);
@@ -112,11 +105,6 @@ struct page_ext_operations page_alias_check_live_ops = {
 	.init = init_page_alias_check_live,
 	.need_shared_flags = false,
 };
-
-bool pac_live_enabled(void)
-{
-	return static_branch_unlikely(&page_alias_check_live_key);
-}
 
 static struct pac_live_rec *pac_live_rec(struct page_ext *ext)
 {
@@ -317,8 +305,8 @@ void pac_live_unmap(const unsigned long *pfn, unsigned int nr)
 /* ---- checks ------------------------------------------------------------- */
 
 /*
- * A change_page_attr() request is about to give page @idx (@pfn) a new
- * direct-map cache mode.  A live mapping in another mode would be an
+ * A change_page_attr() request with a new_mode() callback is about to give
+ * page @idx (@pfn) a new direct-map cache mode (live tracking on).  A live mapping in another mode would be an
  * illegal alias from then on: report it.  Returns true if one was found.
  */
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
@@ -328,7 +316,7 @@ bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 	struct page_ext *ext;
 	int new_mode;
 
-	if (!req->new_mode || !pac_live_enabled() || !pfn_valid(pfn))
+	if (!pfn_valid(pfn))
 		return false;
 	ext = page_ext_get(pfn_to_page(pfn));
 	if (!ext)
