@@ -306,8 +306,9 @@ void pac_live_unmap(const unsigned long *pfn, unsigned int nr)
 
 /*
  * A change_page_attr() request with a new_mode() callback is about to give
- * page @idx (@pfn) a new direct-map cache mode (live tracking on).  A live mapping in another mode would be an
- * illegal alias from then on: report it.  Returns true if one was found.
+ * page @idx (@pfn) a new direct-map cache mode (live tracking on).  A live
+ * mapping in another mode would be an illegal alias from then on: report
+ * it.  Returns true if one was found.
  */
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 		    unsigned long pfn, int policy)
