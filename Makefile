@@ -8,18 +8,20 @@
 #                 buffers), per policy warn, purge, bug; STRESS_SECONDS=180
 #   make stress   TTM churn + test_vmalloc + CPU hotplug on the debug kernel
 #                 (lockdep, KASAN, kmemleak); STRESS_SECONDS=60
+#   make check-fresh  "make run" and "make check" in a fresh Debian 12 root
+#                 (mmdebstrap; gcc, make, git, python3 only), cold, timed
 #
 # Variables: KSRC=<kernel tree> (default: Debian's linux-source-6.12),
 #            PAC_CACHE=<dir> (default /var/tmp/pac), PAC_SUITES, PAC_INJECT.
 
 SHELL := /bin/bash
-export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES
+export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES FRESH_TARGETS
 
 .PHONY: all run check tree kernel help
 all: help
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 tree:
 	@scripts/prepare-tree.sh >/dev/null
@@ -32,6 +34,11 @@ run:
 
 check:
 	@scripts/check.sh
+
+# The README commands on a fresh machine, from a clean clone of HEAD.
+.PHONY: check-fresh
+check-fresh:
+	@scripts/check-fresh.sh
 
 .PHONY: check-debug
 check-debug:

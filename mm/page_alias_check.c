@@ -106,6 +106,9 @@ static atomic_long_t pac_clean_seq;
 /* Requests larger than this purge once instead of walking every page. */
 unsigned long page_alias_check_walk_max = PAC_WALK_MAX_DEFAULT;
 
+/* Report lazy aliases at permission-only changes too (debugfs). */
+bool page_alias_check_report_perm;
+
 struct pac_stats pac_stats;
 
 static DEFINE_XARRAY_FLAGS(pac_index, XA_FLAGS_LOCK_IRQ);
@@ -749,6 +752,36 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
 	flush_tlb_all();
 }
 
+/*
+ * A lazy alias is about to be purged.  Whether that is a bug depends on
+ * what the caller changes (enum page_alias_change): only callers without a
+ * purge of their own get a "BUG:" report under "warn"; a cache mode change
+ * gets a diagnostic (and BUG() under "bug"); a permission-only change is
+ * counted, reported only on request.
+ */
+static void pac_found_lazy_alias(const struct page_alias_check_req *req,
+				 const struct pac_scan *scan, int policy)
+{
+	atomic_long_inc(&pac_stats.aliases_found);
+	atomic_long_add(scan->dirty, &pac_stats.alias_pages);
+	switch (req->change) {
+	case PAGE_ALIAS_CHANGE_PERM:
+		atomic_long_inc(&pac_stats.aliases_perm);
+		if (!READ_ONCE(page_alias_check_report_perm))
+			return;
+		break;
+	case PAGE_ALIAS_CHANGE_CACHE:
+		atomic_long_inc(&pac_stats.aliases_cache);
+		break;
+	default:
+		atomic_long_inc(&pac_stats.aliases_other);
+		break;
+	}
+	if (policy >= PAGE_ALIAS_CHECK_WARN)
+		pac_report_alias(req, scan->first_pfn, scan->dirty, policy,
+				 req->change == PAGE_ALIAS_CHANGE_OTHER);
+}
+
 /**
  * page_alias_check_pages - make sure no stale lazy alias of the pages remains
  * @req: the pages and what is about to happen to them
@@ -797,15 +830,8 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 		atomic_long_inc(&pac_stats.purges_skipped);
 		return;
 	}
-	if (scan.dirty) {
-		atomic_long_inc(&pac_stats.aliases_found);
-		atomic_long_add(scan.dirty, &pac_stats.alias_pages);
-		/* A stale alias cannot see a software-only change. */
-		if (req->quiet)
-			atomic_long_inc(&pac_stats.aliases_quiet);
-		else if (policy >= PAGE_ALIAS_CHECK_WARN)
-			pac_report_alias(req, scan.first_pfn, scan.dirty, policy);
-	}
+	if (scan.dirty)
+		pac_found_lazy_alias(req, &scan, policy);
 	pac_purge();
 	/* Epoch mode has nothing to verify against: it trusts the purge. */
 	if (!page_alias_check_epoch && (scan.dirty || pac_untracked_pending()))

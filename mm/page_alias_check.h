@@ -35,7 +35,9 @@ struct pac_stats {
 	atomic_long_t checks_large;	/* ... too big to walk: purged */
 	atomic_long_t aliases_found;	/* ... with at least one dirty page */
 	atomic_long_t alias_pages;	/* dirty pages in those requests */
-	atomic_long_t aliases_quiet;	/* ... software-only changes: no report */
+	atomic_long_t aliases_cache;	/* ... at a cache mode change */
+	atomic_long_t aliases_perm;	/* ... at a permission-only change */
+	atomic_long_t aliases_other;	/* ... for callers without a purge */
 	atomic_long_t purges_forced;	/* vm_unmap_aliases() done by checks */
 	atomic_long_t purges_skipped;	/* vm_unmap_aliases() avoided */
 	atomic_long_t purges_blind;	/* ... done unchecked, policy off */
@@ -57,6 +59,7 @@ extern bool pac_stacks;
 extern int page_alias_check_policy;
 extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
+extern bool page_alias_check_report_perm;
 
 int page_alias_check_parse_policy(const char *s);
 int pac_parse_bool(const char *s, bool *on);
@@ -88,7 +91,8 @@ void pac_purge_all(void);
 
 /* mm/page_alias_check_report.c */
 void pac_report_alias(const struct page_alias_check_req *req,
-		      unsigned long pfn, unsigned long ndirty, int policy);
+		      unsigned long pfn, unsigned long ndirty, int policy,
+		      bool is_bug);
 void pac_report_purge_missed(const struct page_alias_check_req *req,
 			     unsigned long pfn, unsigned long ndirty);
 void pac_report_live_alias(const struct page_alias_check_req *req,

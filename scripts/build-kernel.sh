@@ -113,7 +113,16 @@ fi
 grep -E 'warning:' "$B/build.log" | head -n 20 >&2 || true
 mkdir -p "$B/modinst"
 rm -rf "$B/modinst/lib"
-"${MK[@]}" INSTALL_MOD_PATH="$B/modinst" INSTALL_MOD_STRIP=1 modules_install >/dev/null 2>&1 || true
+# modules.dep comes from the host's depmod (kmod); without it busybox
+# modprobe/modinfo in the guest find nothing (test_vmalloc.sh then says the
+# module is not enabled), so a failed install is a failed build.
+if ! "${MK[@]}" INSTALL_MOD_PATH="$B/modinst" INSTALL_MOD_STRIP=1 modules_install >"$B/modinst.log" 2>&1; then
+	tail -n 20 "$B/modinst.log" >&2
+	die "modules_install ($VARIANT) failed; full log: $B/modinst.log"
+fi
+kver=$(cat "$B/include/config/kernel.release")
+[[ -s $B/modinst/lib/modules/$kver/modules.dep ]] ||
+	die "modules_install ($VARIANT) wrote no modules.dep in $B/modinst/lib/modules/$kver (is depmod from kmod installed?); log: $B/modinst.log"
 rm -f "$running"
 stage "built $B/arch/x86/boot/bzImage"
 echo "$SRC" >"$B/.pac-src"

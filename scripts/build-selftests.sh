@@ -50,6 +50,8 @@ fi
 # The guest's module loader (see scripts/guest/pac_insmod.c).
 gcc -static -O2 -Wall -o "$out/pac_insmod" "$PAC_ROOT/scripts/guest/pac_insmod.c"
 bins="$bins $out/pac_insmod"
+gcc -static -O2 -Wall -o "$out/pac_modload" "$PAC_ROOT/scripts/guest/pac_modload.c"
+bins="$bins $out/pac_modload"
 
 if ((MM)); then
 	# Static libcap for mlock-random-test; bash for test_vmalloc.sh.

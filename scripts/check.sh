@@ -9,8 +9,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
-ALL_SUITES="harness kunit epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
+DEFAULT_SUITES="harness kunit ordinary epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
+ALL_SUITES="harness kunit ordinary epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
 SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
 	[[ " $ALL_SUITES " == *" $s "* ]] || die "unknown suite '$s' in PAC_SUITES (known: $ALL_SUITES)"
@@ -19,6 +19,9 @@ case ${PAC_INJECT:-} in '' | panic | hang | fail) ;; *) die "PAC_INJECT must be 
 STRESS_SECS=${PAC_STRESS_SECONDS:-25}
 [[ $STRESS_SECS =~ ^[0-9]+$ ]] && ((STRESS_SECS >= 5 && STRESS_SECS <= 3600)) ||
 	die "PAC_STRESS_SECONDS must be 5..3600, not '$STRESS_SECS'"
+
+# Host tools of the harness tests themselves (a fresh machine lacks them).
+need_pkgs pgrep:procps mount:mount umount:mount shfmt:shfmt
 
 OUT=$PAC_CACHE/runs
 mkdir -p "$OUT"
@@ -145,6 +148,27 @@ harness_interrupted_build() {
 	fi
 }
 
+# Every command the host scripts run exists on a fresh machine or is
+# installed by need_pkgs (scripts/host_commands.py); a script calling a
+# command that is neither must be caught.
+harness_host_commands() {
+	local tmp log=$OUT/host-commands.txt
+	stage "harness: host commands on a fresh machine or installed"
+	if python3 "$PAC_ROOT/scripts/host_commands.py" >"$log" 2>&1; then
+		echo "pass harness:host_commands_installed" >>"$RESULTS"
+		echo "  $(tail -n 1 "$log")"
+	else
+		echo "fail harness:host_commands_installed" >>"$RESULTS"
+		echo "  FAIL harness:host_commands_installed:"
+		sed 's/^/  | /' "$log"
+	fi
+	tmp=$(mktemp -d)
+	printf '#!/bin/bash\nset -euo pipefail\nx=$(zstd -d <"$1" | wc -l)\n' >"$tmp/uses-zstd.sh"
+	expect_error host_commands_catches_uninstalled "uses-zstd.sh:3: 'zstd' is neither on a fresh machine" \
+		python3 "$PAC_ROOT/scripts/host_commands.py" "$tmp/uses-zstd.sh"
+	rm -rf "$tmp"
+}
+
 # Bad input to the scripts: a clear error, a non-zero exit, nothing changed.
 harness_bad_input() {
 	local tmp before
@@ -266,6 +290,7 @@ fi
 for s in $SUITES; do
 	case $s in
 	harness)
+		harness_host_commands
 		harness_bad_input
 		harness_interrupted_build
 		harness_selftest panic 'problem: kernel panic'
@@ -273,9 +298,19 @@ for s in $SUITES; do
 		harness_selftest fail 'FAIL injected-fail:injected_failure'
 		;;
 	kunit)
+		# The report rule: a lazy alias at a cache mode change is a
+		# diagnostic ("lazy alias", no "BUG:"), at a permission-only
+		# change silent unless asked for, for page_alias_check_range()
+		# callers a bug; live aliases, map conflicts, frees while
+		# mapped and purge misses are bugs.
 		boot kunit on "pac.run=boot page_alias_check=warn" \
 			--kunit page_alias_check --kunit page_alias_check_live \
-			--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+' \
+			--allow-report 'BUG: page_alias_check' \
+			--expect-log 'page_alias_check: lazy alias pfn:[0-9a-f]+ unflushed:1 policy:warn, purged\n.*change_page_attr: write-back -> uncached-minus' \
+			--expect-log '^(\[[ 0-9.]+\] )?kunit permission on request: 1 of 1 pages' \
+			--forbid-log '^(\[[ 0-9.]+\] )?kunit permission: 1 of 1 pages' \
+			--forbid-log 'BUG: page_alias_check: unflushed alias pfn:.*\n.*change_page_attr' \
+			--expect-log 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:1 policy:warn\n.*kunit range without purge: 1 of 1 pages' \
 			--expect-log 'BUG: page_alias_check: purge missed alias pfn:' \
 			--expect-log 'BUG: page_alias_check: live alias pfn:[0-9a-f]+ mapped:1 policy:warn' \
 			--expect-log 'change_page_attr: write-back -> uncached-minus .*: page becomes uncached while 1 live kernel mapping\(s\) are write-back' \
@@ -284,12 +319,28 @@ for s in $SUITES; do
 			--expect-log 'BUG: page_alias_check: freed while mapped pfn:[0-9a-f]+ mapped:1' \
 			--expect-log 'last mapped by:'
 		;;
+	ordinary)
+		# Module loading (set_memory_ro) and fork/exec on recycled
+		# vmalloc pages: no "BUG:" line under the Kconfig default policy
+		# nor under warn, no BUG() under bug; with report_permission=Y
+		# the same loop reports its permission-change lazy aliases (so
+		# the loop does meet them), still without "BUG:".
+		boot ordinary-default on "pac.run=ordinary kunit.enable=0" \
+			--forbid-log 'BUG:'
+		boot ordinary-warn on "pac.run=ordinary kunit.enable=0 page_alias_check=warn" \
+			--forbid-log 'BUG:'
+		boot ordinary-bug on "pac.run=ordinary kunit.enable=0 page_alias_check=bug" \
+			--forbid-log 'BUG:'
+		boot ordinary-report-permission on "pac.run=ordinary kunit.enable=0 page_alias_check=warn pac.report_perm=1" \
+			--forbid-log 'BUG:' \
+			--expect-log 'page_alias_check: lazy alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:warn, purged\n.*change_page_attr: write-back -> write-back'
+		;;
 	epoch)
 		# Only the epoch KUnit case: in epoch mode any full flush by
 		# anyone cleans pages, so the other "dirty right after vunmap"
 		# cases race with the system (the epoch case retries instead).
 		boot epoch on "pac.run=boot,selftests kunit.filter_glob=page_alias_check.epoch* page_alias_check=warn page_alias_check_mode=epoch" \
-			--kunit page_alias_check \
+			--kunit page_alias_check --allow-report 'BUG: page_alias_check' \
 			--expect-log 'page_alias_check: enabled, policy warn, epoch mode'
 		;;
 	boot-param-off)
@@ -317,7 +368,8 @@ for s in $SUITES; do
 		boot kernel-off off "pac.run=boot pac.expect=absent kunit.enable=0"
 		;;
 	selftests)
-		boot selftests on "pac.run=selftests kunit.enable=0 page_alias_check=purge"
+		boot selftests on "pac.run=selftests kunit.enable=0 page_alias_check=purge" \
+			--allow-report 'BUG: page_alias_check'
 		boot selftests-kernel-off off "pac.run=selftests kunit.enable=0"
 		;;
 	live-off)

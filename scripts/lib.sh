@@ -8,6 +8,9 @@ PAC_SRC=${PAC_SRC:-$PAC_CACHE/src}
 PAC_BASE_TAG=pac-base
 PAC_T0=${PAC_T0:-$(date +%s)}
 export PAC_ROOT PAC_CACHE PAC_SRC PAC_T0
+# depmod (modules_install) and other tools live in sbin, which a non-login
+# root shell (CI) may not have on its PATH.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
 
 stage() {
 	local now
@@ -56,7 +59,7 @@ need_build_pkgs() {
 	need_pkgs flex:flex bison:bison bc:bc ccache:ccache cpio:cpio \
 		pahole:dwarves /usr/include/libelf.h:libelf-dev \
 		/usr/include/openssl/ssl.h:libssl-dev perl:perl xz:xz-utils \
-		rsync:rsync
+		rsync:rsync depmod:kmod
 }
 
 need_boot_pkgs() {

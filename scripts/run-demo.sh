@@ -23,7 +23,7 @@ echo
 echo "---- kernel log: page_alias_check ----"
 grep -a 'page_alias_check: enabled' "$RUN/serial.log" | sed 's/^\[[^]]*\] //' || true
 tr -d '\r' <"$RUN/serial.log" | sed 's/^\[[^]]*\] //' |
-	awk '/^=+$/ { if (show) exit; start = 1; next } start && /BUG: page_alias_check:/ { show = 1; print "=================================================================="} show { print }' || true
+	awk '/^=+$/ { if (show) exit; start = 1; next } start && /page_alias_check: (lazy alias|[a-z ]*alias pfn:)|BUG: page_alias_check:/ { show = 1; print "=================================================================="} show { print }' || true
 echo "=================================================================="
 echo "---- test output ----"
 sed -n '/PAC-BEGIN/,/PAC-DONE/p' "$RUN/ktap.log" | grep -v '^PAC-'

@@ -54,6 +54,27 @@ enum page_alias_mode {
 };
 
 /**
+ * enum page_alias_change - the change a checked request is about to make
+ * @PAGE_ALIAS_CHANGE_OTHER: a caller without a purge of its own (page table
+ *	pinning, remapping; page_alias_check_range()): upstream would have
+ *	left the alias in place, so finding one is a bug ("BUG:" report).
+ * @PAGE_ALIAS_CHANGE_CACHE: change_page_attr() changes the cache mode (or
+ *	the encryption bit) of the direct map.  Upstream's vm_unmap_aliases()
+ *	covers this case, so a lazy alias is a diagnostic (who hands out pages
+ *	that still have one?), not a bug: reported without "BUG:" under
+ *	"warn", BUG() under "bug".
+ * @PAGE_ALIAS_CHANGE_PERM: change_page_attr() changes permission, present
+ *	or software bits only (set_memory_ro/x/np, cpa-test): no cache
+ *	attribute alias can form.  Purged when needed and counted; reported
+ *	only with the debugfs switch report_permission.
+ */
+enum page_alias_change {
+	PAGE_ALIAS_CHANGE_OTHER,
+	PAGE_ALIAS_CHANGE_CACHE,
+	PAGE_ALIAS_CHANGE_PERM,
+};
+
+/**
  * struct page_alias_check_req - a set of pages that must be alias-free
  * @reason: what is about to happen to the pages, for reports
  * @nr: number of pages
@@ -63,8 +84,8 @@ enum page_alias_mode {
  *	in the direct map, or PAGE_ALIAS_MODE_UNKNOWN if the request does not
  *	change it there.  Live kernel mappings of the page in another mode are
  *	reported as live aliases.
- * @quiet: no hardware-visible attribute of the pages changes (software
- *	bits only): aliases are purged but not reported
+ * @change: what kind of change the pages are about to get; decides how a
+ *	lazy alias found by the check is reported (see enum page_alias_change)
  * @data: caller's cookie for the callbacks
  */
 struct page_alias_check_req {
@@ -76,7 +97,7 @@ struct page_alias_check_req {
 			 unsigned long pfn, char *buf, size_t len);
 	int (*new_mode)(const struct page_alias_check_req *req,
 			unsigned long idx, unsigned long pfn);
-	bool quiet;
+	enum page_alias_change change;
 	void *data;
 };
 

@@ -43,7 +43,7 @@
 
 #define DEV		"/dev/page_alias_test"
 #define DBG		"/sys/kernel/debug/page_alias_check/"
-#define REPORT		"BUG: page_alias_check: unflushed alias pfn:"
+#define REPORT		"page_alias_check: lazy alias pfn:"
 
 static bool have_checker;
 
