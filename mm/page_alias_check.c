@@ -535,8 +535,13 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 
 	if (end <= start)
 		return;
+	/*
+	 * x86 flushes a range page by page from @start: an unaligned @start
+	 * reaches the page of (end - 1) only if whole steps get there.  Count
+	 * only the pages a step landed in.
+	 */
 	idx = start >> PAGE_SHIFT;
-	last = (end - 1) >> PAGE_SHIFT;
+	last = (start + round_down(end - start - 1, PAGE_SIZE)) >> PAGE_SHIFT;
 	atomic_long_inc(&pac_stats.flushes_seen);
 	/* Approximate: a flush of another CPU during a check counts too. */
 	if (atomic_read(&pac_in_purge))
@@ -570,7 +575,8 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 		}
 	}
 	if (pac_untracked.active && start <= pac_untracked.start &&
-	    end >= pac_untracked.end && pac_seq_before(pac_untracked.seq, seq))
+	    last >= (pac_untracked.end - 1) >> PAGE_SHIFT &&
+	    pac_seq_before(pac_untracked.seq, seq))
 		pac_untracked.active = false;
 	xa_unlock_irqrestore(&pac_index, flags);
 }

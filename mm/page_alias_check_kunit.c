@@ -405,6 +405,47 @@ static void purge_missed_is_caught(struct kunit *test)
 	__free_page(page);
 }
 
+/*
+ * x86 flushes a kernel range page by page from @start: with an unaligned
+ * start, [start, end) can end inside a page the flush never reaches.  Such
+ * a flush must leave that page dirty (issue: it was marked clean).
+ */
+static void unaligned_range_flush_rounds_inward(struct kunit *test)
+{
+	struct page *pages[2];
+	struct vm_struct *area;
+	unsigned long addr, seq;
+	int ret;
+
+	pac_need_strict(test);
+	pages[0] = pac_alloc_page(test);
+	pages[1] = pac_alloc_page(test);
+	area = get_vm_area(2 * PAGE_SIZE, VM_MAP);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	addr = (unsigned long)area->addr;
+	pac_settle();
+	ret = vmap_pages_range_noflush(addr, addr + 2 * PAGE_SIZE, PAGE_KERNEL,
+				       pages, PAGE_SHIFT);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	vunmap_range_noflush(addr, addr + 2 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, page_alias_check_pfn(pfn_of(pages[0])), 1);
+	KUNIT_ASSERT_EQ(test, page_alias_check_pfn(pfn_of(pages[1])), 1);
+
+	/* What flush_tlb_kernel_range(addr + 0x800, addr + 0x1700) flushes. */
+	seq = __page_alias_check_flush_begin();
+	flush_tlb_kernel_range(addr + PAGE_SIZE / 2, addr + PAGE_SIZE / 2 + 1);
+	__page_alias_check_flush_end(addr + PAGE_SIZE / 2,
+				     addr + PAGE_SIZE + PAGE_SIZE / 4, seq);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[0])), 0);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[1])), 1);
+
+	flush_tlb_kernel_range(addr, addr + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(pages[1])), 0);
+	free_vm_area(area);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+}
+
 struct pac_reuse {
 	struct kunit *test;
 	struct page *page;
@@ -932,6 +973,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(counts_add_up),
 	KUNIT_CASE(missed_flush_keeps_dirty),
 	KUNIT_CASE(purge_missed_is_caught),
+	KUNIT_CASE(unaligned_range_flush_rounds_inward),
 	KUNIT_CASE(purge_then_reuse_is_no_miss),
 	KUNIT_CASE(seq_wrap_end_to_end),
 	KUNIT_CASE(epoch_needs_purge_or_full_flush),

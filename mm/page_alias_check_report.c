@@ -28,7 +28,16 @@ static DEFINE_RATELIMIT_STATE(pac_report_rs, 5 * HZ, 10);
 /* Lazy-alias diagnostics: a few a minute are enough to name the culprit. */
 static DEFINE_RATELIMIT_STATE(pac_lazy_rs, 60 * HZ, 5);
 
-static void pac_report_details(const char *lvl,
+/* Diagnostics print at KERN_WARNING, reports of bugs at KERN_ERR. */
+#define pac_pr(diag, fmt, ...)					\
+do {								\
+	if (diag)						\
+		pr_warn(fmt, ##__VA_ARGS__);			\
+	else							\
+		pr_err(fmt, ##__VA_ARGS__);			\
+} while (0)
+
+static void pac_report_details(bool diag,
 			       const struct page_alias_check_req *req,
 			       unsigned long pfn, unsigned long ndirty)
 {
@@ -39,17 +48,17 @@ static void pac_report_details(const char *lvl,
 
 	if (req->describe)
 		req->describe(req, pfn, change, sizeof(change));
-	printk("%s%s%s%s: %lu of %lu pages have unflushed lazy aliases\n",
-	       lvl, req->reason ?: "attribute change", change[0] ? ": " : "",
+	pac_pr(diag, "%s%s%s: %lu of %lu pages have unflushed lazy aliases\n",
+	       req->reason ?: "attribute change", change[0] ? ": " : "",
 	       change, ndirty, req->nr);
 	n = pac_stale_addrs(pfn, addrs, ARRAY_SIZE(addrs));
 	for (i = 0; i < n; i++)
-		printk("%sstale mapping of pfn:%lx at 0x%lx, TLB flush pending\n",
-		       lvl, pfn, addrs[i]);
-	dump_stack_lvl(lvl);
+		pac_pr(diag, "stale mapping of pfn:%lx at 0x%lx, TLB flush pending\n",
+		       pfn, addrs[i]);
+	dump_stack_lvl(diag ? KERN_WARNING : KERN_ERR);
 	stack = pac_unmap_stack(pfn);
 	if (stack) {
-		printk("%slast lazily unmapped by:\n", lvl);
+		pac_pr(diag, "last lazily unmapped by:\n");
 		stack_depot_print(stack);
 	}
 }
@@ -86,7 +95,7 @@ void pac_report_alias(const struct page_alias_check_req *req,
 		pr_warn("page_alias_check: lazy alias pfn:%lx unflushed:%d policy:%s, purged\n",
 			pfn, page_alias_check_pfn(pfn),
 			page_alias_check_policy_name(policy));
-		pac_report_details(KERN_WARNING, req, pfn, ndirty);
+		pac_report_details(true, req, pfn, ndirty);
 		pr_warn("==================================================================\n");
 		return;
 	}
@@ -96,7 +105,7 @@ void pac_report_alias(const struct page_alias_check_req *req,
 	pr_err("BUG: page_alias_check: unflushed alias pfn:%lx unflushed:%d policy:%s\n",
 	       pfn, page_alias_check_pfn(pfn),
 	       page_alias_check_policy_name(policy));
-	pac_report_details(KERN_ERR, req, pfn, ndirty);
+	pac_report_details(false, req, pfn, ndirty);
 	pr_err("==================================================================\n");
 	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
 }
@@ -110,7 +119,7 @@ void pac_report_purge_missed(const struct page_alias_check_req *req,
 	pr_err("BUG: page_alias_check: purge missed alias pfn:%lx unflushed:%d\n",
 	       pfn, page_alias_check_pfn(pfn));
 	pr_err("vm_unmap_aliases() returned but no TLB flush covered the stale mapping; flushing all\n");
-	pac_report_details(KERN_ERR, req, pfn, ndirty);
+	pac_report_details(false, req, pfn, ndirty);
 	pr_err("==================================================================\n");
 }
 
