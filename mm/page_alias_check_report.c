@@ -29,12 +29,12 @@ static DEFINE_RATELIMIT_STATE(pac_report_rs, 5 * HZ, 10);
 static DEFINE_RATELIMIT_STATE(pac_lazy_rs, 60 * HZ, 5);
 
 /* Diagnostics print at KERN_WARNING, reports of bugs at KERN_ERR. */
-#define pac_pr(diag, fmt, ...)					\
+#define pac_pr(diag, ...)					\
 do {								\
 	if (diag)						\
-		pr_warn(fmt, ##__VA_ARGS__);			\
+		pr_warn(__VA_ARGS__);				\
 	else							\
-		pr_err(fmt, ##__VA_ARGS__);			\
+		pr_err(__VA_ARGS__);				\
 } while (0)
 
 static void pac_report_details(bool diag,

@@ -121,7 +121,7 @@ if ! "${MK[@]}" INSTALL_MOD_PATH="$B/modinst" INSTALL_MOD_STRIP=1 modules_instal
 	die "modules_install ($VARIANT) failed; full log: $B/modinst.log"
 fi
 kver=$(cat "$B/include/config/kernel.release")
-[[ -s $B/modinst/lib/modules/$kver/modules.dep ]] ||
+[[ -e $B/modinst/lib/modules/$kver/modules.dep ]] ||
 	die "modules_install ($VARIANT) wrote no modules.dep in $B/modinst/lib/modules/$kver (is depmod from kmod installed?); log: $B/modinst.log"
 rm -f "$running"
 stage "built $B/arch/x86/boot/bzImage"

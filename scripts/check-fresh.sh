@@ -23,15 +23,24 @@ for t in $TARGETS; do
 	esac
 done
 [[ $(id -u) -eq 0 ]] || die "check-fresh needs root (chroot, mounts)"
-git -C "$PAC_ROOT" diff --quiet HEAD -- || stage "note: uncommitted changes are not in the clone (it takes HEAD)"
+[[ -z $(git -C "$PAC_ROOT" status --porcelain) ]] ||
+	stage "note: uncommitted or untracked changes are not in the clone (it takes HEAD)"
 
 FRESH=$PAC_CACHE/fresh
 ROOT=${FRESH_ROOT:-$FRESH/root}
 LOG=$FRESH/log
+# The root is deleted and mounted on: only a directory of its own.
+case $ROOT in
+/* ) ;;
+*) die "FRESH_ROOT must be an absolute path, not '$ROOT'" ;;
+esac
+ROOT=${ROOT%/}
+[[ $ROOT != / && ! -e $ROOT || -e $ROOT/.pac-fresh-root ]] ||
+	die "FRESH_ROOT=$ROOT exists and is not a root made by check-fresh (no .pac-fresh-root): refusing to delete it"
 # A fresh machine: Debian 12 and these, nothing else (env/machines).
 BASE_PKGS=gcc,make,git,python3,ca-certificates
 
-need_pkgs mmdebstrap:mmdebstrap mount:mount umount:mount
+need_pkgs mmdebstrap:mmdebstrap mount:mount umount:mount flock:util-linux
 
 sources=/etc/apt/sources.list.d/debian.sources
 [[ -f $sources ]] || sources=/etc/apt/sources.list
@@ -40,15 +49,23 @@ sources=/etc/apt/sources.list.d/debian.sources
 cleanup() {
 	local m
 	for m in dev/pts dev proc sys tmp; do
-		mountpoint -q "$ROOT/$m" 2>/dev/null && umount -l "$ROOT/$m"
+		if mountpoint -q "$ROOT/$m" 2>/dev/null; then
+			umount -l "$ROOT/$m" || echo "check-fresh: warning: cannot unmount $ROOT/$m" >&2
+		fi
 	done
 	return 0
 }
-trap cleanup EXIT
 
 mkdir -p "$FRESH" "$LOG"
+# One run at a time: a second one would unmount and delete the first's root.
+exec 9>"$FRESH/.lock"
+flock -n 9 || die "another check-fresh run holds $FRESH/.lock"
+trap cleanup EXIT
 cleanup
-rm -rf "$ROOT"
+if grep -q " $ROOT/" /proc/self/mounts; then
+	die "still mounted under $ROOT: $(grep " $ROOT/" /proc/self/mounts | cut -d' ' -f2 | tr '\n' ' ')"
+fi
+rm -rf --one-file-system "$ROOT"
 stage "mmdebstrap: Debian bookworm, variant apt, + ${BASE_PKGS//,/ } in $ROOT"
 t0=$(date +%s)
 if ! mmdebstrap --variant=apt --include="$BASE_PKGS" bookworm "$ROOT" "$sources" \
@@ -56,6 +73,7 @@ if ! mmdebstrap --variant=apt --include="$BASE_PKGS" bookworm "$ROOT" "$sources"
 	tail -n 20 "$LOG/mmdebstrap.log" >&2
 	die "mmdebstrap failed; log: $LOG/mmdebstrap.log"
 fi
+touch "$ROOT/.pac-fresh-root"
 stage "root built in $(($(date +%s) - t0)) s"
 
 # What a fresh machine can run, for host_commands.py.

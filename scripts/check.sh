@@ -20,9 +20,6 @@ STRESS_SECS=${PAC_STRESS_SECONDS:-25}
 [[ $STRESS_SECS =~ ^[0-9]+$ ]] && ((STRESS_SECS >= 5 && STRESS_SECS <= 3600)) ||
 	die "PAC_STRESS_SECONDS must be 5..3600, not '$STRESS_SECS'"
 
-# Host tools of the harness tests themselves (a fresh machine lacks them).
-need_pkgs pgrep:procps mount:mount umount:mount shfmt:shfmt
-
 OUT=$PAC_CACHE/runs
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
@@ -290,6 +287,8 @@ fi
 for s in $SUITES; do
 	case $s in
 	harness)
+		# Its own tools (a fresh machine lacks them).
+		need_pkgs pgrep:procps mount:mount umount:mount shfmt:shfmt
 		harness_host_commands
 		harness_bad_input
 		harness_interrupted_build

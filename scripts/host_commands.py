@@ -32,11 +32,11 @@ KBUILD_COMMANDS = {
     "bison": "parsers (kconfig, dtc)",
     "bc": "kernel/time/timeconst.bc",
     "perl": "headers_install, checkpatch",
-    "pahole": "BTF (DEBUG_INFO_BTF in the debug config)",
+    "pahole": "scripts/pahole-version.sh at every kconfig run",
     "depmod": "modules_install writes modules.dep with it",
     "cpio": "kernel/gen_kheaders.sh, our initramfs",
     "rsync": "headers_install for the selftests",
-    "xz": "linux-source-6.12.tar.xz",
+    "xz": "linux-source-6.12.tar.xz, XZ-compressed images",
 }
 
 BUILTINS = set("""
@@ -50,7 +50,7 @@ unset until wait while
 
 # Wrappers whose first non-option argument is the command they run.
 WRAPPERS = {"env", "timeout", "setsid", "xargs", "nohup", "nice", "exec",
-            "chroot", "stdbuf", "flock"}
+            "chroot", "stdbuf", "flock", "command"}
 
 
 def shfmt_tree(text, path):
@@ -92,7 +92,8 @@ def array_head(word):
 
 
 # Options taking a value, and how many operands come before the command.
-WRAPPER_OPTS = {"timeout": {"-s", "-k"}, "xargs": {"-n", "-I", "-P", "-d"},
+WRAPPER_OPTS = {"env": {"-u", "-C"},
+                "timeout": {"-s", "-k"}, "xargs": {"-n", "-I", "-P", "-d"},
                 "nice": {"-n"}, "stdbuf": {"-o", "-e", "-i"},
                 "flock": {"-w", "-E"}}
 WRAPPER_OPERANDS = {"timeout": 1, "chroot": 1, "flock": 1}
@@ -144,7 +145,7 @@ class Walker:
             return
         base = os.path.basename(name)
         if base in WRAPPERS:
-            if base != "exec":
+            if base not in ("exec", "command"):
                 self.calls.append((base, path, line))
             i = skip_wrapper(base, args)
             if i is not None:
@@ -162,14 +163,14 @@ class Walker:
         t = node.get("Type")
         if t == "FuncDecl":
             self.funcs.add(node["Name"]["Value"])
-        if t == "CallExpr":
-            for a in node.get("Assigns") or []:
-                arr = a.get("Array")
-                if arr and arr.get("Elems"):
+        if t in ("CallExpr", "DeclClause"):
+            for a in node.get("Assigns") or node.get("Args") or []:
+                arr = a.get("Array") if isinstance(a, dict) else None
+                if arr and arr.get("Elems") and a.get("Name"):
                     first = lit(arr["Elems"][0]["Value"])
                     if first:
                         self.arrays[a["Name"]["Value"]] = first
-            if node.get("Args"):
+            if t == "CallExpr" and node.get("Args"):
                 self.call(node["Args"], path)
         for k, v in node.items():
             if k not in ("Pos", "End"):

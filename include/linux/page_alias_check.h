@@ -56,13 +56,14 @@ enum page_alias_mode {
 /**
  * enum page_alias_change - the change a checked request is about to make
  * @PAGE_ALIAS_CHANGE_OTHER: a caller without a purge of its own (page table
- *	pinning, remapping; page_alias_check_range()): upstream would have
- *	left the alias in place, so finding one is a bug ("BUG:" report).
+ *	pinning, remapping; page_alias_check_range()), and the default of a
+ *	request that does not say: upstream would have left the alias in
+ *	place, so finding one is a bug ("BUG:" report).
  * @PAGE_ALIAS_CHANGE_CACHE: change_page_attr() changes the cache mode (or
- *	the encryption bit) of the direct map.  Upstream's vm_unmap_aliases()
- *	covers this case, so a lazy alias is a diagnostic (who hands out pages
- *	that still have one?), not a bug: reported without "BUG:" under
- *	"warn", BUG() under "bug".
+ *	any bit but permission, present and software bits, e.g. encryption).
+ *	Upstream's vm_unmap_aliases() covers this case, so a lazy alias is a
+ *	diagnostic (who hands out pages that still have one?), not a bug:
+ *	reported without "BUG:" under "warn", BUG() under "bug".
  * @PAGE_ALIAS_CHANGE_PERM: change_page_attr() changes permission, present
  *	or software bits only (set_memory_ro/x/np, cpa-test): no cache
  *	attribute alias can form.  Purged when needed and counted; reported
@@ -217,8 +218,11 @@ static inline void page_alias_check_free(struct page *page, unsigned int order)
 /*
  * Architecture hooks around a kernel TLB flush that reaches every CPU: call
  * _begin() before the flush is sent and _end() once it has completed on all
- * CPUs.  Only then are the stale translations inside [start, end) that were
- * recorded before _begin() known to be gone.
+ * CPUs.  Only then are the stale translations recorded before _begin() known
+ * to be gone, in the pages the flush reached: (0, TLB_FLUSH_ALL) for a full
+ * flush, else the pages of start, start + PAGE_SIZE, ... below end (x86
+ * steps by PAGE_SIZE from an unaligned start; an architecture that rounds
+ * outward passes the rounded range).
  */
 static inline unsigned long page_alias_check_flush_begin(void)
 {

@@ -27,6 +27,7 @@ echo "# policy: $(cat /sys/kernel/debug/page_alias_check/policy 2>/dev/null || e
 if [ "$(arg pac.report_perm)" = 1 ]; then
 	echo Y >/sys/kernel/debug/page_alias_check/report_permission
 fi
+rm -f /tmp/loads.done
 perm0=$(stat aliases_perm)
 found0=$(stat aliases_found)
 
