@@ -807,18 +807,21 @@ static unsigned long pac_test_pfn_at(const struct page_alias_check_req *req,
 
 /*
  * A permission-only change (set_memory_ro() of module memory, cpa-test's
- * software bit) on a page with a lazy alias: purged, counted, not reported:
- * no cache attribute alias can form.  (No BUG() under "bug" either: the
- * "ordinary-bug" boot loads modules under that policy.)
+ * software bit) on a page with a lazy alias: purged and counted; reported
+ * (not as a bug) only with debugfs report_permission=Y.  No cache attribute
+ * alias can form.  (No BUG() under "bug" either: the "ordinary-bug" boot
+ * loads modules under that policy.)
  */
-static void cpa_perm_change_purges_silently(struct kunit *test)
+static void cpa_perm_change(struct kunit *test, const char *reason,
+			    bool report_perm)
 {
 	struct page *page = pac_seed_page(test);
 	struct page_alias_check_req req = {
-		.reason = "kunit permission", .nr = 1,
+		.reason = reason, .nr = 1,
 		.pfn_at = pac_test_pfn_at, .change = PAGE_ALIAS_CHANGE_PERM,
 		.data = page,
 	};
+	bool saved = page_alias_check_report_perm;
 	long reports, found, perm, forced;
 
 	page_alias_check_policy = PAGE_ALIAS_CHECK_WARN;
@@ -826,35 +829,25 @@ static void cpa_perm_change_purges_silently(struct kunit *test)
 	found = STAT(aliases_found);
 	perm = STAT(aliases_perm);
 	forced = STAT(purges_forced);
+	page_alias_check_report_perm = report_perm;
 	page_alias_check_pages(&req);
+	page_alias_check_report_perm = saved;
 	KUNIT_EXPECT_EQ(test, STAT(aliases_found) - found, 1);
 	KUNIT_EXPECT_EQ(test, STAT(aliases_perm) - perm, 1);
 	KUNIT_EXPECT_EQ(test, STAT(purges_forced) - forced, 1);
-	KUNIT_EXPECT_EQ(test, STAT(reports) - reports, 0);
+	KUNIT_EXPECT_EQ(test, STAT(reports) - reports, report_perm ? 1 : 0);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	__free_page(page);
 }
 
-/* The same with debugfs report_permission=Y: reported, not as a bug. */
+static void cpa_perm_change_purges_silently(struct kunit *test)
+{
+	cpa_perm_change(test, "kunit permission", false);
+}
+
 static void cpa_perm_change_reported_on_request(struct kunit *test)
 {
-	struct page *page = pac_seed_page(test);
-	struct page_alias_check_req req = {
-		.reason = "kunit permission on request", .nr = 1,
-		.pfn_at = pac_test_pfn_at, .change = PAGE_ALIAS_CHANGE_PERM,
-		.data = page,
-	};
-	long reports = STAT(reports), perm = STAT(aliases_perm);
-	bool saved = page_alias_check_report_perm;
-
-	page_alias_check_policy = PAGE_ALIAS_CHECK_WARN;
-	page_alias_check_report_perm = true;
-	page_alias_check_pages(&req);
-	page_alias_check_report_perm = saved;
-	KUNIT_EXPECT_EQ(test, STAT(aliases_perm) - perm, 1);
-	KUNIT_EXPECT_EQ(test, STAT(reports) - reports, 1);
-	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
-	__free_page(page);
+	cpa_perm_change(test, "kunit permission on request", true);
 }
 
 /*

@@ -63,14 +63,19 @@ static void pac_report_details(bool diag,
 	}
 }
 
-static bool pac_report_allowed(int policy)
+static bool pac_report_allowed_rs(int policy, struct ratelimit_state *rs)
 {
 	atomic_long_inc(&pac_stats.reports);
 	/* A report that ends in BUG() is never suppressed. */
-	if (policy == PAGE_ALIAS_CHECK_BUG || __ratelimit(&pac_report_rs))
+	if (policy == PAGE_ALIAS_CHECK_BUG || __ratelimit(rs))
 		return true;
 	atomic_long_inc(&pac_stats.reports_suppressed);
 	return false;
+}
+
+static bool pac_report_allowed(int policy)
+{
+	return pac_report_allowed_rs(policy, &pac_report_rs);
 }
 
 /*
@@ -86,11 +91,8 @@ void pac_report_alias(const struct page_alias_check_req *req,
 		      bool is_bug)
 {
 	if (!is_bug && policy != PAGE_ALIAS_CHECK_BUG) {
-		atomic_long_inc(&pac_stats.reports);
-		if (!__ratelimit(&pac_lazy_rs)) {
-			atomic_long_inc(&pac_stats.reports_suppressed);
+		if (!pac_report_allowed_rs(policy, &pac_lazy_rs))
 			return;
-		}
 		pr_warn("==================================================================\n");
 		pr_warn("page_alias_check: lazy alias pfn:%lx unflushed:%d policy:%s, purged\n",
 			pfn, page_alias_check_pfn(pfn),
