@@ -41,10 +41,12 @@
  * page_alias_check_mode=epoch is a lighter variant for production-like
  * runs: no index, no lock, no allocation.  A lazy unmap only stamps the
  * page with the current flush sequence number; the page is clean once a
- * flush of everything (flush_tlb_all()) or a vm_unmap_aliases() done by a
- * check began after that stamp and completed.  It trusts vmalloc to flush
- * everything it lazily unmapped when vm_unmap_aliases() returns, so a
- * vmalloc bug like the one above goes unnoticed in this mode.
+ * flush of everything (flush_tlb_all(), or a range flush x86 widened to
+ * everything) began after that stamp and completed.  A check that purges
+ * follows vm_unmap_aliases() with such a flush unless the purge's own flush
+ * was one.  Range flushes clean nothing (a stamp has no address), so
+ * epoch mode relies on vmalloc only for what the purge must free, never
+ * for what reads clean.
  *
  * If an entry cannot be recorded (no memory, pfn does not fit, the address
  * already has an unflushed entry), its range becomes "untracked": every check
@@ -239,6 +241,15 @@ static void __init init_page_alias_check(void)
 		pac_stacks = false;
 	}
 	static_branch_enable(&page_alias_check_key);
+	/*
+	 * With DEFERRED_STRUCT_PAGE_INIT, page_ext comes up after SMP and the
+	 * early initcalls: their lazy unmaps were not recorded and their
+	 * pages may be free already.  One flush of everything removes those
+	 * stale translations; from here on every unmap is recorded.  (Without
+	 * it, page_ext comes up right after vmalloc_init(): nothing to flush.)
+	 */
+	if (system_state >= SYSTEM_SCHEDULING)
+		flush_tlb_all();
 	pr_info("enabled, policy %s, %s mode, %zu bytes per page%s\n",
 		pac_policy_names[page_alias_check_policy],
 		page_alias_check_epoch ? "epoch" : "strict",
@@ -316,8 +327,17 @@ struct pac_stamp {
 static void pac_rec_stamp(struct page_alias_check_rec *rec, void *arg)
 {
 	struct pac_stamp *st = arg;
+	int old = atomic_read(&rec->unflushed);
 
-	atomic_set(&rec->unflushed, st->stamp);
+	/*
+	 * Keep the newer stamp (wrap-aware): an unmapper that read the
+	 * sequence before a full flush may store after one that unmapped
+	 * the page elsewhere since, and the older stamp reads clean.
+	 */
+	do {
+		if (old && (s32)(st->stamp - (u32)old) <= 0)
+			return;
+	} while (!atomic_try_cmpxchg(&rec->unflushed, &old, st->stamp));
 	if (pac_stacks)
 		WRITE_ONCE(rec->unmap, st->stack);
 }
@@ -390,6 +410,18 @@ unsigned long pac_read_clean_seq(void)
 
 /* Test hook: a deliberately broken tracker that ignores flush ordering. */
 bool pac_test_ignore_seq;
+
+/*
+ * Test hook (debugfs "test_fault", KUnit builds only): a deliberately broken
+ * checker, to show that the selftests fail on it (scripts/check.sh).
+ */
+int pac_test_fault;
+
+static bool pac_faulty(int fault)
+{
+	return IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+	       READ_ONCE(pac_test_fault) == fault;
+}
 
 /* ---- recording lazy unmaps ------------------------------------------------ */
 
@@ -502,6 +534,8 @@ void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 {
 	unsigned long i;
 
+	if (pac_faulty(PAC_FAULT_NORECORD))
+		return;
 	for (i = 0; i < nr_pages; i++) {
 		if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
 			pac_batch_flush(batch);
@@ -616,17 +650,30 @@ static bool pac_untracked_pending(void)
 	return READ_ONCE(pac_untracked.active);
 }
 
+/* Epoch mode: has a full flush that began after sequence @seq completed? */
+static bool pac_epoch_flushed_since(unsigned long seq)
+{
+	return (long)(atomic_long_read(&pac_clean_seq) - seq) > 0;
+}
+
 static void pac_unmap_aliases(void)
 {
-	/* Epoch mode trusts the purge: it starts a new clean point. */
-	unsigned long seq = page_alias_check_epoch ?
-			    atomic_long_inc_return(&pac_flush_seq) : 0;
+	unsigned long seq = atomic_long_read(&pac_flush_seq);
 
+	if (pac_faulty(PAC_FAULT_NOPURGE))
+		return;
 	atomic_inc(&pac_in_purge);
 	vm_unmap_aliases();
 	atomic_dec(&pac_in_purge);
-	if (page_alias_check_epoch)
-		pac_epoch_done(seq);
+	/*
+	 * Epoch mode: vm_unmap_aliases() flushes only what vmalloc has queued.
+	 * A vfree() that has cleared its PTEs (page stamped) but not queued
+	 * the area yet (it may sleep in between) is not covered, so the purge
+	 * is no clean point of its own: only a full flush that began after
+	 * the stamps is.  Make one unless the purge's flush was one.
+	 */
+	if (page_alias_check_epoch && !pac_epoch_flushed_since(seq))
+		flush_tlb_all();
 }
 
 /* Purge everything vmalloc knows of. */
@@ -805,7 +852,8 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	unsigned long seq;
 
 	if (!static_branch_unlikely(&page_alias_check_key)) {
-		vm_unmap_aliases();
+		if (!pac_faulty(PAC_FAULT_NOPURGE))
+			vm_unmap_aliases();
 		return;
 	}
 	if (policy == PAGE_ALIAS_CHECK_OFF) {
@@ -839,7 +887,7 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	if (scan.dirty)
 		pac_found_lazy_alias(req, &scan, policy);
 	pac_purge();
-	/* Epoch mode has nothing to verify against: it trusts the purge. */
+	/* Epoch mode keeps no addresses to verify; its purge flushed all. */
 	if (!page_alias_check_epoch && (scan.dirty || pac_untracked_pending()))
 		pac_verify_after_purge(req, seq);
 }

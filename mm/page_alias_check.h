@@ -72,6 +72,14 @@ unsigned long pac_read_flush_seq(void);
 void pac_set_flush_seq(unsigned long seq);
 unsigned long pac_read_clean_seq(void);
 extern bool pac_test_ignore_seq;
+
+enum pac_fault {
+	PAC_FAULT_NONE,
+	PAC_FAULT_NORECORD,	/* lazy unmaps are not recorded */
+	PAC_FAULT_NOPURGE,	/* checks do not purge */
+};
+
+extern int pac_test_fault;
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn);
 void pac_show_index(struct seq_file *m);

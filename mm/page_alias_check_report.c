@@ -335,6 +335,40 @@ static const struct file_operations pac_purge_fops = {
 	.llseek = noop_llseek,
 };
 
+static const char *const pac_fault_names[] = {
+	[PAC_FAULT_NONE]	= "none",
+	[PAC_FAULT_NORECORD]	= "norecord",
+	[PAC_FAULT_NOPURGE]	= "nopurge",
+};
+
+/* KUnit builds: break the checker on purpose ("none" mends it). */
+static ssize_t pac_fault_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[12];
+	int i;
+
+	if (count == 0 || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count)
+		return -EINVAL;
+	i = sysfs_match_string(pac_fault_names, buf);
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(pac_test_fault, i);
+	pr_warn("page_alias_check: test fault %s\n", pac_fault_names[i]);
+	return count;
+}
+
+static const struct file_operations pac_fault_fops = {
+	.owner = THIS_MODULE,
+	.write = pac_fault_write,
+	.llseek = noop_llseek,
+};
+
 static int __init page_alias_check_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("page_alias_check", NULL);
@@ -346,6 +380,9 @@ static int __init page_alias_check_debugfs_init(void)
 	debugfs_create_bool("report_permission", 0600, dir,
 			    &page_alias_check_report_perm);
 	debugfs_create_file("purge", 0200, dir, NULL, &pac_purge_fops);
+	if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST))
+		debugfs_create_file("test_fault", 0200, dir, NULL,
+				    &pac_fault_fops);
 	return 0;
 }
 late_initcall(page_alias_check_debugfs_init);
