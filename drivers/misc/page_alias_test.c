@@ -12,6 +12,9 @@
  *                   reallocate on the same CPU, switch to WC/UC
  *  PAT_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
  *                   unflushed aliases before and after the attribute change
+ *                   by the checker's word, and by the oracle's (stale TLB
+ *                   reads through the old alias address, TLB flushes seen
+ *                   by kretprobes)
  *  PAT_IOC_BENCH    time set_pages_array_wc() + _wb() rounds (benchmarks)
  *  PAT_IOC_LIVE     live kernel mappings, legal (TTM's WC vmap) and not
  *                   (WB vmap of a WC page, pages freed while vmapped)
@@ -23,8 +26,10 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/kprobes.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -38,6 +43,7 @@
 #include <uapi/linux/page_alias_test.h>
 
 #include <asm/set_memory.h>
+#include <asm/tlbflush.h>
 
 struct pat_buf {
 	struct mutex lock;		/* serializes ioctls and mmap */
@@ -142,9 +148,386 @@ static struct page **pat_alloc_pages(u32 nr)
 	return pages;
 }
 
+/*
+ * The oracle: what the TLB and the TLB flushes say, not the checker.
+ *
+ * The PTEs of an unmapped alias are gone, so a read through its address
+ * succeeds only through a stale TLB entry of this CPU: that is how the
+ * tests know an alias was live.  The scenario runs on one CPU, so only
+ * that CPU's TLB holds the entry.  Kretprobes on the functions that flush
+ * a CPU's TLB for kernel flushes (do_flush_tlb_all(), do_kernel_range_flush()
+ * and CPA's __cpa_flush_all(), run on every CPU by on_each_cpu()) record,
+ * for each watched alias page, whether this CPU's flush covering its
+ * address returned while the page's direct map was still write-back: the
+ * exact moment the entry is gone, and the task, pinned there, cannot change
+ * the page meanwhile.  A kprobe on vm_unmap_aliases() counts the purges the
+ * watching task does.  A flush the probes cannot see only makes the oracle
+ * stricter.  The probes are armed at the first watched change.
+ */
+struct pat_watch {
+	struct list_head node;		/* on pat_watches while armed */
+	struct task_struct *task;	/* whose purges count */
+	int cpu;			/* whose TLB holds the alias */
+	unsigned long va;		/* first address of the stale alias */
+	u32 nr;				/* pages of the alias */
+	struct page **owner;		/* alias page -> its page now, or NULL */
+	unsigned long *live;		/* read through a stale TLB entry */
+	unsigned long *flushed;		/* then covered while still WB */
+	unsigned long *other;		/* ... first by another task's flush */
+	u32 live_unmapped;
+	u32 live_clean;
+	u32 purges;
+	unsigned long missed;		/* probe misses when armed */
+	bool watched;			/* the probes were armed */
+};
+
+/*
+ * A byte read through @addr although no PTE maps it: only a stale TLB
+ * entry translates it.  (After a purge the address may be vmapped again;
+ * a present PTE then makes the read prove nothing.)
+ */
+static bool pat_stale(unsigned long addr)
+{
+	u8 byte;
+
+	return !copy_from_kernel_nofault(&byte, (void *)addr, 1) &&
+	       !vmalloc_to_page((void *)addr);
+}
+
+static void pat_watch_free(struct pat_watch *w)
+{
+	if (!w)
+		return;
+	kvfree(w->owner);
+	bitmap_free(w->live);
+	bitmap_free(w->flushed);
+	bitmap_free(w->other);
+	kfree(w);
+}
+
+/* A watch of @nr alias pages (0: only count purges). */
+static struct pat_watch *pat_watch_new(u32 nr)
+{
+	struct pat_watch *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	INIT_LIST_HEAD(&w->node);
+	w->task = current;
+	w->cpu = -1;
+	w->nr = nr;
+	w->owner = kvcalloc(max(nr, 1U), sizeof(*w->owner), GFP_KERNEL);
+	w->live = bitmap_zalloc(max(nr, 1U), GFP_KERNEL);
+	w->flushed = bitmap_zalloc(max(nr, 1U), GFP_KERNEL);
+	w->other = bitmap_zalloc(max(nr, 1U), GFP_KERNEL);
+	if (!w->owner || !w->live || !w->flushed || !w->other) {
+		pat_watch_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Right after the lazy unmap of @va: how many alias pages still translate. */
+static void pat_watch_unmapped(struct pat_watch *w, unsigned long va)
+{
+	u32 i;
+
+	w->va = va;
+	for (i = 0; i < w->nr; i++)
+		w->live_unmapped += pat_stale(va + i * PAGE_SIZE);
+}
+
+#ifdef CONFIG_KRETPROBES
+static LIST_HEAD(pat_watches);
+static DEFINE_RAW_SPINLOCK(pat_watches_lock);
+static DEFINE_MUTEX(pat_oracle_mutex);	/* arms the probes */
+static bool pat_oracle_ok;		/* registered */
+static bool pat_oracle_armed;
+
+/*
+ * Is @page's direct map still write-back?  PAT entry 0 is write-back in
+ * every layout the kernel programs, so no cache bit may be set.
+ */
+static bool pat_direct_wb(struct page *page)
+{
+	unsigned long pat = _PAGE_PAT;
+	unsigned int level;
+	pte_t *pte;
+
+	pte = lookup_address((unsigned long)page_address(page), &level);
+	if (!pte || !pte_present(*pte))
+		return false;
+	if (level != PG_LEVEL_4K)
+		pat = _PAGE_PAT_LARGE;
+	return !(pte_flags(*pte) & (_PAGE_PWT | _PAGE_PCD | pat));
+}
+
+/*
+ * This CPU's TLB flush of [@start, @end) returned: which live pages it
+ * covered.  In an IPI it was another CPU's flush.
+ */
+static void pat_watch_cover(struct pat_watch *w, unsigned long start,
+			    unsigned long end)
+{
+	bool other = in_hardirq() || current != w->task;
+	unsigned long va;
+	u32 i;
+
+	if (w->cpu != smp_processor_id())
+		return;
+	for_each_set_bit(i, w->live, w->nr) {
+		va = w->va + i * PAGE_SIZE;
+		if (va < start || va + PAGE_SIZE > end || test_bit(i, w->flushed))
+			continue;
+		if (!pat_direct_wb(w->owner[i]))
+			continue;
+		__set_bit(i, w->flushed);
+		if (other)
+			__set_bit(i, w->other);
+	}
+}
+
+static void pat_oracle_flushed(unsigned long start, unsigned long end)
+{
+	struct pat_watch *w;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pat_watches_lock, flags);
+	list_for_each_entry(w, &pat_watches, node)
+		pat_watch_cover(w, start, end);
+	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+}
+
+struct pat_range {
+	unsigned long start, end;
+};
+
+/* do_kernel_range_flush(info): the range of this CPU's flush. */
+static int pat_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct flush_tlb_info *info =
+		(void *)regs_get_kernel_argument(regs, 0);
+	struct pat_range *r = (struct pat_range *)ri->data;
+
+	r->start = info->start;
+	r->end = info->end;
+	return 0;
+}
+
+static int pat_range_done(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct pat_range *r = (struct pat_range *)ri->data;
+
+	pat_oracle_flushed(r->start, r->end);
+	return 0;
+}
+
+static int pat_all_done(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	pat_oracle_flushed(0, TLB_FLUSH_ALL);
+	return 0;
+}
+
+static int pat_purge_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct pat_watch *w;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pat_watches_lock, flags);
+	list_for_each_entry(w, &pat_watches, node)
+		if (current == w->task)
+			w->purges++;
+	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+	return 0;
+}
+
+/*
+ * Every CPU runs these at once for each kernel flush, and a kretprobe
+ * instance is reused only later: enough instances that none is missed.
+ */
+#define PAT_PROBE_INSTANCES	256
+
+static struct kretprobe pat_range_probe = {
+	.kp.symbol_name = "do_kernel_range_flush",
+	.kp.flags = KPROBE_FLAG_DISABLED,
+	.maxactive = PAT_PROBE_INSTANCES,
+	.entry_handler = pat_range_entry,
+	.handler = pat_range_done,
+	.data_size = sizeof(struct pat_range),
+};
+
+static struct kretprobe pat_all_probe = {
+	.kp.symbol_name = "do_flush_tlb_all",
+	.kp.flags = KPROBE_FLAG_DISABLED,
+	.maxactive = PAT_PROBE_INSTANCES,
+	.handler = pat_all_done,
+};
+
+/* CPA's flush of caches and TLB on every CPU (no CLFLUSH, errors). */
+static struct kretprobe pat_cpa_all_probe = {
+	.kp.symbol_name = "__cpa_flush_all",
+	.kp.flags = KPROBE_FLAG_DISABLED,
+	.maxactive = PAT_PROBE_INSTANCES,
+	.handler = pat_all_done,
+};
+
+static struct kprobe pat_purge_probe = {
+	.symbol_name = "vm_unmap_aliases",
+	.flags = KPROBE_FLAG_DISABLED,
+	.pre_handler = pat_purge_pre,
+};
+
+static unsigned long pat_oracle_missed(void)
+{
+	return pat_range_probe.nmissed + pat_range_probe.kp.nmissed +
+	       pat_all_probe.nmissed + pat_all_probe.kp.nmissed +
+	       pat_cpa_all_probe.nmissed + pat_cpa_all_probe.kp.nmissed +
+	       pat_purge_probe.nmissed;
+}
+
+/*
+ * Armed at the first watched change and left armed: arming takes the CPU
+ * hotplug lock, which a task pinned to its CPU must not wait for, and a
+ * flush that entered before arming would go unseen.  Boots that watch
+ * nothing (benchmarks) never pay for the probes.
+ */
+static void pat_oracle_arm(void)
+{
+	int ret;
+
+	mutex_lock(&pat_oracle_mutex);
+	if (pat_oracle_ok && !pat_oracle_armed) {
+		ret = enable_kretprobe(&pat_range_probe) ?:
+		      enable_kretprobe(&pat_all_probe) ?:
+		      enable_kretprobe(&pat_cpa_all_probe) ?:
+		      enable_kprobe(&pat_purge_probe);
+		if (ret)
+			pr_warn_once("no flush oracle: cannot arm the probes (%d)\n",
+				     ret);
+		else
+			WRITE_ONCE(pat_oracle_armed, true);
+	}
+	mutex_unlock(&pat_oracle_mutex);
+}
+
+/*
+ * Is alias page @i still live?  The checker's word first: a page it calls
+ * clean and that still translates afterwards was live when it said so.
+ * The read is under the lock so that a flush completing after it is seen.
+ */
+static void pat_watch_read(struct pat_watch *w, u32 i)
+{
+	bool clean = !page_alias_check_pfn(page_to_pfn(w->owner[i]));
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pat_watches_lock, flags);
+	if (pat_stale(w->va + i * PAGE_SIZE)) {
+		__set_bit(i, w->live);
+		w->live_clean += clean;
+	}
+	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+}
+
+/* Watch @w's pages from now on; read them through their old addresses. */
+static void pat_watch_start(struct pat_watch *w)
+{
+	unsigned long flags;
+	u32 i;
+
+	if (!READ_ONCE(pat_oracle_armed))
+		return;
+	w->watched = true;
+	/* SEED pins the caller; ALLOC watches no alias, only purges. */
+	w->cpu = raw_smp_processor_id();
+	w->missed = pat_oracle_missed();
+	raw_spin_lock_irqsave(&pat_watches_lock, flags);
+	list_add(&w->node, &pat_watches);
+	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+
+	for (i = 0; i < w->nr; i++)
+		if (w->owner[i])
+			pat_watch_read(w, i);
+}
+
+static void pat_watch_stop(struct pat_watch *w)
+{
+	unsigned long flags;
+
+	if (!w->watched)
+		return;
+	raw_spin_lock_irqsave(&pat_watches_lock, flags);
+	list_del_init(&w->node);
+	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+	w->missed = pat_oracle_missed() - w->missed;
+}
+
+static void pat_oracle_init(void)
+{
+	int ret;
+
+	ret = register_kretprobe(&pat_range_probe);
+	if (ret)
+		goto fail;
+	ret = register_kretprobe(&pat_all_probe);
+	if (ret)
+		goto fail_range;
+	ret = register_kretprobe(&pat_cpa_all_probe);
+	if (ret)
+		goto fail_all;
+	ret = register_kprobe(&pat_purge_probe);
+	if (ret)
+		goto fail_cpa_all;
+	pat_oracle_ok = true;
+	return;
+fail_cpa_all:
+	unregister_kretprobe(&pat_cpa_all_probe);
+fail_all:
+	unregister_kretprobe(&pat_all_probe);
+fail_range:
+	unregister_kretprobe(&pat_range_probe);
+fail:
+	pr_warn("no flush oracle: cannot probe the TLB flush functions (%d)\n", ret);
+}
+
+static void pat_oracle_exit(void)
+{
+	if (!pat_oracle_ok)
+		return;
+	unregister_kprobe(&pat_purge_probe);
+	unregister_kretprobe(&pat_cpa_all_probe);
+	unregister_kretprobe(&pat_all_probe);
+	unregister_kretprobe(&pat_range_probe);
+}
+#else
+static void pat_oracle_arm(void) { }
+static void pat_watch_start(struct pat_watch *w) { }
+static void pat_watch_stop(struct pat_watch *w) { }
+static void pat_oracle_init(void) { }
+static void pat_oracle_exit(void) { }
+#endif /* CONFIG_KRETPROBES */
+
+/* The oracle's columns of the verdict. */
+static void pat_watch_verdict(const struct pat_watch *w, struct pat_verdict *v)
+{
+	u32 i;
+
+	v->oracle = w->watched;
+	v->live_unmapped = w->live_unmapped;
+	v->live = bitmap_weight(w->live, w->nr);
+	v->live_clean = w->live_clean;
+	v->purges = w->purges;
+	v->missed = min_t(unsigned long, w->missed, U32_MAX);
+	for (i = 0; i < w->nr; i++) {
+		if (!test_bit(i, w->live) || !test_bit(i, w->flushed))
+			continue;
+		v->flushed++;
+		v->flushed_other += test_bit(i, w->other);
+	}
+}
+
 /* Caching done, verdict taken: the buffer belongs to the file now. */
 static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
-		       u32 mode, u32 reused)
+		       u32 mode, u32 reused, struct pat_watch *w)
 {
 	int ret;
 
@@ -154,7 +537,10 @@ static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
 		.dirty_before = pat_count_dirty(pages, nr),
 		.checker = page_alias_check_active(),
 	};
+	pat_watch_start(w);
 	ret = pat_set_caching(pages, nr, mode);
+	pat_watch_stop(w);
+	pat_watch_verdict(w, &buf->verdict);
 	if (ret) {
 		pat_free_pages(pages, nr);
 		kvfree(pages);
@@ -184,14 +570,25 @@ static struct page **pat_new_pages(struct pat_buf *buf, u32 nr)
 
 static int pat_ioc_alloc(struct pat_buf *buf, const struct pat_alloc *req)
 {
+	struct pat_watch *w;
 	struct page **pages;
+	int ret;
 
 	if (!pat_mode_valid(req->mode) || req->flags || req->pad)
 		return -EINVAL;
 	pages = pat_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
-	return pat_install(buf, pages, req->pages, req->mode, 0);
+	w = pat_watch_new(0);
+	if (!w) {
+		pat_free_pages(pages, req->pages);
+		kvfree(pages);
+		return -ENOMEM;
+	}
+	pat_oracle_arm();
+	ret = pat_install(buf, pages, req->pages, req->mode, 0, w);
+	pat_watch_free(w);
+	return ret;
 }
 
 static void pat_release_buf(struct pat_buf *buf)
@@ -231,9 +628,11 @@ static void pat_vfree_atomic(const void *addr)
 
 /*
  * Map @pages through a lazily unmapped kernel alias, write through it and
- * tear it down.  Returns with the pages still referenced by the caller.
+ * tear it down.  Returns with the pages still referenced by the caller and
+ * the alias's old address in @va.
  */
-static int pat_make_alias(struct page **pages, u32 nr, u32 alias)
+static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
+			  unsigned long *va)
 {
 	void *addr;
 	u32 i;
@@ -245,6 +644,7 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias)
 			return -ENOMEM;
 		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
 		vunmap(addr);
+		*va = (unsigned long)addr;
 		return 0;
 	case PAT_ALIAS_VM_MAP_RAM:
 		addr = vm_map_ram(pages, nr, NUMA_NO_NODE);
@@ -252,6 +652,7 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias)
 			return -ENOMEM;
 		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
 		vm_unmap_ram(addr, nr);
+		*va = (unsigned long)addr;
 		return 0;
 	case PAT_ALIAS_VMALLOC:
 	case PAT_ALIAS_VFREE_ATOMIC:
@@ -269,6 +670,7 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias)
 			vfree(addr);
 		else
 			pat_vfree_atomic(addr);
+		*va = (unsigned long)addr;
 		return pat_wait_sole_ref(pages, nr);
 	}
 	return -EINVAL;
@@ -278,6 +680,7 @@ static int pat_ioc_alias(void __user *uarg)
 {
 	struct pat_alias_req req;
 	struct page **pages;
+	unsigned long va;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
@@ -290,7 +693,7 @@ static int pat_ioc_alias(void __user *uarg)
 	pages = pat_alloc_pages(req.pages);
 	if (!pages)
 		return -ENOMEM;
-	ret = pat_make_alias(pages, req.pages, req.alias);
+	ret = pat_make_alias(pages, req.pages, req.alias, &va);
 	pat_free_pages(pages, req.pages);
 	kvfree(pages);
 	return ret;
@@ -299,15 +702,19 @@ static int pat_ioc_alias(void __user *uarg)
 /*
  * Free the aliased pages and allocate as many again on this CPU: the
  * per-cpu free lists hand the most recently freed pages straight back.
+ * @owner[j] becomes the new page that is old page j (by pfn), or NULL.
  */
-static int pat_realloc(struct page **pages, u32 nr, u32 *reused)
+static int pat_realloc(struct page **pages, u32 nr, struct page **owner,
+		       u32 *reused)
 {
 	unsigned long *old;
 	u32 i, j;
 
 	old = kvcalloc(nr, sizeof(*old), GFP_KERNEL);
-	if (!old)
+	if (!old) {
+		pat_free_pages(pages, nr);
 		return -ENOMEM;
+	}
 	migrate_disable();
 	for (i = 0; i < nr; i++) {
 		old[i] = page_to_pfn(pages[i]);
@@ -324,6 +731,7 @@ static int pat_realloc(struct page **pages, u32 nr, u32 *reused)
 	for (i = 0; i < nr && pages[i]; i++)
 		for (j = 0; j < nr; j++)
 			if (page_to_pfn(pages[i]) == old[j]) {
+				owner[j] = pages[i];
 				(*reused)++;
 				break;
 			}
@@ -335,9 +743,15 @@ static int pat_realloc(struct page **pages, u32 nr, u32 *reused)
 	return 0;
 }
 
+/*
+ * The stale TLB entries the oracle reads through belong to this CPU: the
+ * whole scenario runs on it.
+ */
 static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 {
+	struct pat_watch *w;
 	struct page **pages;
+	unsigned long va;
 	u32 reused;
 	int ret;
 
@@ -347,16 +761,28 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 	pages = pat_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
-	ret = pat_make_alias(pages, req->pages, req->alias);
-	if (!ret)
-		ret = pat_realloc(pages, req->pages, &reused);
-	else
+	w = pat_watch_new(req->pages);
+	if (!w) {
 		pat_free_pages(pages, req->pages);
-	if (ret) {
 		kvfree(pages);
-		return ret;
+		return -ENOMEM;
 	}
-	return pat_install(buf, pages, req->pages, req->mode, reused);
+	pat_oracle_arm();
+	migrate_disable();
+	ret = pat_make_alias(pages, req->pages, req->alias, &va);
+	if (!ret) {
+		pat_watch_unmapped(w, va);
+		ret = pat_realloc(pages, req->pages, w->owner, &reused);
+	} else {
+		pat_free_pages(pages, req->pages);
+	}
+	if (ret)
+		kvfree(pages);
+	else
+		ret = pat_install(buf, pages, req->pages, req->mode, reused, w);
+	migrate_enable();
+	pat_watch_free(w);
+	return ret;
 }
 
 static int pat_cmp_u64(const void *a, const void *b)
@@ -662,13 +1088,102 @@ static const struct file_operations pat_fops = {
 	.mmap = pat_mmap,
 };
 
+#ifndef MODULE
+/*
+ * A lazy alias made before the checker is up: with DEFERRED_STRUCT_PAGE_INIT
+ * page_ext (and the checker) come up after SMP and the early initcalls.  At
+ * the first initcall after that, the oracle reads through it on the CPU
+ * that made it: a live stale translation of a page the checker calls clean
+ * is "MISSED" (scripts/guest/tests/boot.sh reads this line).
+ */
+static struct {
+	struct page *page;
+	unsigned long va;
+	int cpu;
+	bool live, checker;	/* when made */
+} pat_early;
+
+static int __init pat_early_alias(void)
+{
+	void *addr;
+
+	pat_early.page = alloc_page(GFP_KERNEL);
+	if (!pat_early.page)
+		return 0;
+	addr = vmap(&pat_early.page, 1, VM_MAP, PAGE_KERNEL);
+	if (!addr) {
+		__free_page(pat_early.page);
+		pat_early.page = NULL;
+		return 0;
+	}
+	/* Before SMP bring-up: only this CPU runs. */
+	pat_early.cpu = raw_smp_processor_id();
+	memset(addr, 0xa5, PAGE_SIZE);
+	vunmap(addr);
+	pat_early.va = (unsigned long)addr;
+	pat_early.live = pat_stale(pat_early.va);
+	pat_early.checker = page_alias_check_active();
+	return 0;
+}
+early_initcall(pat_early_alias);
+
+static void pat_early_read(void *live)
+{
+	*(bool *)live = pat_stale(pat_early.va);
+}
+
+static int __init pat_early_verdict(void)
+{
+	bool live = false;
+	int dirty;
+
+	if (!pat_early.page)
+		return 0;
+	/* The checker's word first: still live afterwards means live then. */
+	dirty = page_alias_check_pfn(page_to_pfn(pat_early.page));
+	if (smp_call_function_single(pat_early.cpu, pat_early_read, &live, 1))
+		pr_warn("alias from before the checker: CPU %d is gone\n",
+			pat_early.cpu);
+	pr_info("alias from before the checker (checker %s then, alias %s): stale translation %s, checker %s%s\n",
+		pat_early.checker ? "on" : "off",
+		pat_early.live ? "live" : "not live", live ? "live" : "gone",
+		dirty ? "dirty" : "clean",
+		live && !dirty && page_alias_check_active() ? ": MISSED" : "");
+	if (live)
+		vm_unmap_aliases();
+	__free_page(pat_early.page);
+	return 0;
+}
+
+/* The first initcall level after page_ext_init() (page_alloc_init_late()). */
+core_initcall(pat_early_verdict);
+#endif /* !MODULE */
+
 static struct miscdevice pat_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "page_alias_test",
 	.fops = &pat_fops,
 	.mode = 0600,
 };
-module_misc_device(pat_misc);
+
+static int __init pat_init(void)
+{
+	int ret;
+
+	pat_oracle_init();
+	ret = misc_register(&pat_misc);
+	if (ret)
+		pat_oracle_exit();
+	return ret;
+}
+module_init(pat_init);
+
+static void __exit pat_exit(void)
+{
+	misc_deregister(&pat_misc);
+	pat_oracle_exit();
+}
+module_exit(pat_exit);
 
 MODULE_DESCRIPTION("DRM/TTM- and AGP-like page caching test driver for page_alias_check");
 MODULE_LICENSE("GPL");

@@ -49,13 +49,27 @@ struct pat_seed {
 	__u32 flags;	/* must be 0 */
 };
 
-/* What the last ALLOC or SEED saw. */
+/*
+ * What the last ALLOC or SEED saw.  The first five fields are the checker's
+ * word; the oracle fields are not: they come from reads through the stale
+ * alias addresses and from kretprobes on the kernel TLB flush functions.
+ */
 struct pat_verdict {
 	__u32 pages;		/* pages in the buffer */
 	__u32 reused;		/* of them, pages that carried the lazy alias */
 	__u32 dirty_before;	/* pages with unflushed aliases before CPA */
 	__u32 dirty_after;	/* ... after CPA (must be 0 unless off) */
 	__u32 checker;		/* 1 if page_alias_check tracks pages */
+	__u32 oracle;		/* 1 if the oracle below ran (CONFIG_KRETPROBES) */
+	__u32 live_unmapped;	/* alias pages readable right after the unmap */
+	/* Reused pages readable through the old alias (stale TLB) just before the change */
+	__u32 live;
+	__u32 live_clean;	/* of them, pages the checker called clean */
+	/* Of them, covered by a completed TLB flush while still write-back */
+	__u32 flushed;
+	__u32 flushed_other;	/* ... first by another task's flush */
+	__u32 purges;		/* vm_unmap_aliases() calls in the change */
+	__u32 missed;		/* probe hits lost: the oracle is incomplete */
 	__u32 pad;
 };
 
