@@ -31,9 +31,7 @@ rm -f "$OUT"/*.csv "$OUT"/*.png
 
 declare -A KB
 for v in on off; do
-	KB[$v]=$("$PAC_ROOT/scripts/build-kernel.sh" "$v")
-	PAC_GUEST_BINS=$("$PAC_ROOT/scripts/build-selftests.sh" "${KB[$v]}") \
-		"$PAC_ROOT/scripts/mkinitramfs.sh" "${KB[$v]}" "${KB[$v]}/initramfs.cpio.gz"
+	KB[$v]=$(guest_kernel "$v")
 done
 
 run() { # label variant smp "args"

@@ -212,8 +212,11 @@ def main():
         base = {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
 
     w = Walker()
-    # The package pairs always come from the harness itself (lib.sh ...).
-    for path in harness_files(args.root) + args.files:
+    # The package pairs always come from the harness itself (lib.sh ...);
+    # the guest library only lends its functions (the harness tests some
+    # of them on the host), its commands run in the guest.
+    guest_lib = [os.path.join(args.root, "scripts", "guest", "lib.sh")]
+    for path in harness_files(args.root) + args.files + guest_lib:
         with open(path) as f:
             text = f.read()
         if os.path.basename(path) == "Makefile":

@@ -66,3 +66,32 @@ need_boot_pkgs() {
 	need_pkgs qemu-system-x86_64:qemu-system-x86 /bin/busybox:busybox-static \
 		cpio:cpio timeout:coreutils
 }
+
+# evaluate RUN NAME RESULTS [ktap_eval.py options...]: judge one boot into
+# RESULTS.  Failures are in RESULTS; a broken evaluator (exit 2) is a
+# failure of its own there, never a boot that silently counts nothing.
+evaluate() {
+	local run=$1 name=$2 results=$3 rc=0
+	shift 3
+	python3 "$PAC_ROOT/scripts/ktap_eval.py" "$run" --name "$name" \
+		--results "$results" "$@" || rc=$?
+	if ((rc > 1)); then
+		echo "fail $name:evaluator" >>"$results"
+		echo "  FAIL $name:evaluator (ktap_eval.py exit $rc, see above)"
+	fi
+	return 0
+}
+
+# guest_kernel VARIANT [--mm]: build kernel VARIANT, the guest's test
+# programs (--mm: with the upstream mm kselftests) and the initramfs
+# BUILD/initramfs.cpio.gz that boot.sh boots; prints BUILD.
+guest_kernel() {
+	local v=$1 b bins
+	shift
+	# Called in $(...), where errexit does not reach: fail explicitly.
+	b=$("$PAC_ROOT/scripts/build-kernel.sh" "$v") || return 1
+	bins=$("$PAC_ROOT/scripts/build-selftests.sh" "$@" "$b") || return 1
+	PAC_GUEST_BINS=$bins "$PAC_ROOT/scripts/mkinitramfs.sh" "$b" \
+		"$b/initramfs.cpio.gz" >&2 || return 1
+	echo "$b"
+}

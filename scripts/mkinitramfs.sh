@@ -17,6 +17,7 @@ stage "initramfs $OUT"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,tests,lib/modules,mnt}
 cp /bin/busybox "$root/bin/busybox"
 cp "$PAC_ROOT/scripts/guest/init" "$root/init"
+cp "$PAC_ROOT/scripts/guest/lib.sh" "$root/pac-lib.sh"
 cp "$PAC_ROOT"/scripts/guest/tests/*.sh "$root/tests/"
 for f in ${PAC_GUEST_BINS:-}; do
 	[[ -x $f ]] || die "guest binary $f missing"

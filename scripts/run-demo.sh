@@ -11,9 +11,7 @@ source "$(dirname "$0")/lib.sh"
 
 POLICY=${POLICY:-warn}
 case $POLICY in warn | purge | bug) ;; *) die "POLICY must be warn, purge or bug, not '$POLICY'" ;; esac
-B=$("$PAC_ROOT/scripts/build-kernel.sh" on)
-PAC_GUEST_BINS=$("$PAC_ROOT/scripts/build-selftests.sh" "$B") \
-	"$PAC_ROOT/scripts/mkinitramfs.sh" "$B" "$B/initramfs.cpio.gz"
+B=$(guest_kernel on)
 RUN=$PAC_CACHE/runs/demo
 stage "boot: page_alias_check=$POLICY, seed scenario"
 rc=0

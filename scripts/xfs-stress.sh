@@ -151,7 +151,7 @@ run_policy() {
 	bug)
 		opts=(--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*last lazily unmapped by:\n(?:.*\n){0,20}?.*\b(?:vm_unmap_ram|xfs_buf_[a-z_]+)\+(.|\n)*kernel BUG at .*mm/page_alias_check_report.c') ;;
 	esac
-	python3 "$PAC_ROOT/scripts/ktap_eval.py" "$run" --name "xfs-$p" --results "$RESULTS" "${opts[@]}" || true
+	evaluate "$run" "xfs-$p" "$RESULTS" "${opts[@]}"
 	SUM[$p]=$(tr -d '\r' <"$run/ktap.log" | grep -a '# xfs-summary:' | tail -n 1 || true)
 	grep -a 'xfs_mount_bs_gt_ps' "$run/ktap.log" | tr -d '\r' | sed 's/^/  guest: /' || true
 	if [[ $p == bug ]]; then

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmarks (not tests): CPA cost and test_vmalloc, as "# BENCH," and
 # "# VMALLOC," comment lines in the KTAP stream.
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+. /pac-lib.sh
 LABEL=$(arg pac.kernel)
 POLICIES=$(arg pac.policies | tr ',' ' ')
 echo "KTAP version 1"

@@ -6,7 +6,7 @@
 # a failure.  Each program's own output follows as diagnostics, its kselftest
 # totals in a "# mm-summary:" line.  test_vmalloc.sh runs in upstream.sh.
 M=/mm
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+. /pac-lib.sh
 TMO=$(arg pac.mmtimeout)
 TMO=${TMO:-120}
 echo "KTAP version 1"

@@ -9,7 +9,7 @@
 # whatever the policy.  pac.modloops=N (400) loads.  Prints how many
 # permission-only changes met a lazy alias (aliases_perm): the case the
 # test is about.
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+. /pac-lib.sh
 stat() { sed -n "s/^$1: //p" /sys/kernel/debug/page_alias_check/stats 2>/dev/null; }
 LOOPS=$(arg pac.modloops)
 LOOPS=${LOOPS:-400}

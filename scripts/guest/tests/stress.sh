@@ -15,13 +15,11 @@
 # kmemleak.sh after it in the same boot.
 D=/sys/kernel/debug/page_alias_check
 CPU1=/sys/devices/system/cpu/cpu1/online
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+. /pac-lib.sh
 st() { sed -n "s/^$1: //p" $D/stats; }
 SECS=$(arg pac.stress)
 SECS=${SECS:-60}
 n=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); echo "not ok $n $*"; }
 check() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 
 echo "KTAP version 1"

@@ -12,14 +12,12 @@
 # TTM-style.  Command line: pac.stress=SECONDS pac.files=N (entries in /dir)
 # pac.reclaim=SECONDS.
 D=/sys/kernel/debug/page_alias_check
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+. /pac-lib.sh
 SECS=$(arg pac.stress)
 SECS=${SECS:-120}
 FILES=$(arg pac.files)
 POLICY=$(cat $D/policy 2>/dev/null || echo absent)
 n=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); echo "not ok $n $*"; }
 check() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 st() { sed -n "s/^$1: //p" $D/stats; }
 snap() { for k in lazy_unmaps aliases_found alias_pages purges_forced purges_skipped checks reports reports_suppressed purge_missed; do echo "$k $(st $k)"; done; }
