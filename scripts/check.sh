@@ -105,6 +105,29 @@ harness_cpa_verdict() {
 	fi
 }
 
+# Triage must compare on the same kernel with only the checker off: a
+# failure that this kernel has anyway becomes a skip, one that only the
+# checker causes stays a failure (guest test mmtriage.sh; on any other
+# kernel, the upstream one, the first would stay a failure).
+harness_triage() {
+	local run=$OUT/harness-triage args="pac.run=mmtriage kunit.enable=0 page_alias_check=warn"
+	local res=$OUT/harness-triage-results.txt
+	prepare on
+	stage "harness: triage of failing mm kselftests"
+	"$PAC_ROOT/scripts/boot.sh" "$run" "${KDIR[on]}/arch/x86/boot/bzImage" \
+		"${KDIR[on]}/initramfs.cpio.gz" "$args" || true
+	: >"$res"
+	evaluate "$run" triage "$res" >/dev/null
+	(RESULTS=$res triage_mm_failures triage on "$args" mmtriage) | sed 's/^/  /'
+	if grep -qx 'skip triage:mm_fails_on_this_kernel' "$res" &&
+		grep -qx 'fail triage:mm_fails_with_checker' "$res"; then
+		echo "pass harness:triage_same_kernel_checker_off" >>"$RESULTS"
+	else
+		echo "fail harness:triage_same_kernel_checker_off" >>"$RESULTS"
+		echo "  FAIL harness:triage_same_kernel_checker_off: $(grep mm_ "$res" | tr '\n' ' ')"
+	fi
+}
+
 # A broken evaluator is a failure of its own, not a boot that counts
 # nothing: feed it a run it cannot read (serial.log a directory).
 harness_evaluator_breaks() {
@@ -309,14 +332,15 @@ live_off() {
 # An mm kselftest that fails under the checker and fails the same way on
 # the same kernel booted with the same arguments but page_alias_check=off is
 # not ours: its result becomes a skip that says so.  Anything else stays a
-# failure.  triage_mm_failures NAME VARIANT "ARGS"
+# failure.  triage_mm_failures NAME VARIANT "ARGS" [GUEST_TESTS]: the rerun
+# runs GUEST_TESTS (mmselftests).
 triage_mm_failures() {
-	local name=$1 variant=$2 args=$3 fails t off r
+	local name=$1 variant=$2 args=$3 tests=${4:-mmselftests} fails t off r
 	fails=$(sed -n "s/^fail $name:\(mm_[A-Za-z0-9_]*\)$/\1/p" "$RESULTS")
 	[[ -n $fails ]] || return 0
 	stage "$name: $(echo $fails) failed; again with the checker booted off"
 	off=$OUT/$name-checker-off
-	args=$(sed 's/\(^\| \)page_alias_check=[a-z]*//g; s/pac.run=[^ ]*/pac.run=mmselftests/' <<<"$args")
+	args=$(sed "s/\(^\| \)page_alias_check=[a-z]*//g; s/pac.run=[^ ]*/pac.run=$tests/" <<<"$args")
 	PAC_TIMEOUT=600 "$PAC_ROOT/scripts/boot.sh" "$off" "${KDIR[$variant]}/arch/x86/boot/bzImage" \
 		"${KDIR[$variant]}/initramfs.cpio.gz" "$args page_alias_check=off" || true
 	: >"$off/results.txt"
@@ -352,6 +376,7 @@ for s in $SUITES; do
 			'problem: guest truncated: 1 of 3 results'
 		harness_evaluator_breaks
 		harness_cpa_verdict
+		harness_triage
 		harness_catches unannounced_report 30 "pac.run=boot pac.inject=report kunit.enable=0" \
 			'problem: console shows "BUG: page_alias_check"'
 		harness_catches no_checker_never_purges 400 \
