@@ -165,7 +165,8 @@ static struct page **pat_alloc_pages(u32 nr)
  * stricter.  The probes are armed at the first watched change.
  */
 struct pat_watch {
-	struct list_head node;		/* on pat_watches while armed */
+	struct list_head node;		/* on pat_watches (RCU) while armed */
+	struct rcu_head rcu;
 	struct task_struct *task;	/* whose purges count */
 	int cpu;			/* whose TLB holds the alias */
 	unsigned long va;		/* first address of the stale alias */
@@ -194,15 +195,22 @@ static bool pat_stale(unsigned long addr)
 	       !vmalloc_to_page((void *)addr);
 }
 
-static void pat_watch_free(struct pat_watch *w)
+static void pat_watch_free_rcu(struct rcu_head *rcu)
 {
-	if (!w)
-		return;
+	struct pat_watch *w = container_of(rcu, struct pat_watch, rcu);
+
 	kvfree(w->owner);
 	bitmap_free(w->live);
 	bitmap_free(w->flushed);
 	bitmap_free(w->other);
 	kfree(w);
+}
+
+/* The probe handlers may still be looking at @w: free it after them. */
+static void pat_watch_free(struct pat_watch *w)
+{
+	if (w)
+		call_rcu(&w->rcu, pat_watch_free_rcu);
 }
 
 /* A watch of @nr alias pages (0: only count purges). */
@@ -238,8 +246,13 @@ static void pat_watch_unmapped(struct pat_watch *w, unsigned long va)
 }
 
 #ifdef CONFIG_KRETPROBES
+/*
+ * The probe handlers run in int3 context, NMI-like: they take no lock.
+ * They walk pat_watches under RCU and only set bits of a watch, and only
+ * on the watch's own CPU; the lock orders the watchers' adds and removes.
+ */
 static LIST_HEAD(pat_watches);
-static DEFINE_RAW_SPINLOCK(pat_watches_lock);
+static DEFINE_SPINLOCK(pat_watches_lock);
 static DEFINE_MUTEX(pat_oracle_mutex);	/* arms the probes */
 static bool pat_oracle_ok;		/* registered */
 static bool pat_oracle_armed;
@@ -281,21 +294,20 @@ static void pat_watch_cover(struct pat_watch *w, unsigned long start,
 			continue;
 		if (!pat_direct_wb(w->owner[i]))
 			continue;
-		__set_bit(i, w->flushed);
+		set_bit(i, w->flushed);
 		if (other)
-			__set_bit(i, w->other);
+			set_bit(i, w->other);
 	}
 }
 
 static void pat_oracle_flushed(unsigned long start, unsigned long end)
 {
 	struct pat_watch *w;
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(&pat_watches_lock, flags);
-	list_for_each_entry(w, &pat_watches, node)
+	rcu_read_lock();
+	list_for_each_entry_rcu(w, &pat_watches, node)
 		pat_watch_cover(w, start, end);
-	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+	rcu_read_unlock();
 }
 
 struct pat_range {
@@ -331,13 +343,12 @@ static int pat_all_done(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int pat_purge_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct pat_watch *w;
-	unsigned long flags;
 
-	raw_spin_lock_irqsave(&pat_watches_lock, flags);
-	list_for_each_entry(w, &pat_watches, node)
+	rcu_read_lock();
+	list_for_each_entry_rcu(w, &pat_watches, node)
 		if (current == w->task)
-			w->purges++;
-	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+			w->purges++;	/* only its own task writes it */
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -413,25 +424,26 @@ static void pat_oracle_arm(void)
 /*
  * Is alias page @i still live?  The checker's word first: a page it calls
  * clean and that still translates afterwards was live when it said so.
- * The read is under the lock so that a flush completing after it is seen.
+ * The read is with interrupts off: this CPU's flush (an IPI, or a call by
+ * this task) cannot come between it and the live bit, so it is seen.
  */
 static void pat_watch_read(struct pat_watch *w, u32 i)
 {
 	bool clean = !page_alias_check_pfn(page_to_pfn(w->owner[i]));
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&pat_watches_lock, flags);
+	local_irq_save(flags);
 	if (pat_stale(w->va + i * PAGE_SIZE)) {
-		__set_bit(i, w->live);
-		w->live_clean += clean;
+		set_bit(i, w->live);
+		if (clean)
+			w->live_clean++;
 	}
-	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+	local_irq_restore(flags);
 }
 
 /* Watch @w's pages from now on; read them through their old addresses. */
 static void pat_watch_start(struct pat_watch *w)
 {
-	unsigned long flags;
 	u32 i;
 
 	if (!READ_ONCE(pat_oracle_armed))
@@ -440,9 +452,9 @@ static void pat_watch_start(struct pat_watch *w)
 	/* SEED pins the caller; ALLOC watches no alias, only purges. */
 	w->cpu = raw_smp_processor_id();
 	w->missed = pat_oracle_missed();
-	raw_spin_lock_irqsave(&pat_watches_lock, flags);
-	list_add(&w->node, &pat_watches);
-	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+	spin_lock(&pat_watches_lock);
+	list_add_rcu(&w->node, &pat_watches);
+	spin_unlock(&pat_watches_lock);
 
 	for (i = 0; i < w->nr; i++)
 		if (w->owner[i])
@@ -451,13 +463,11 @@ static void pat_watch_start(struct pat_watch *w)
 
 static void pat_watch_stop(struct pat_watch *w)
 {
-	unsigned long flags;
-
 	if (!w->watched)
 		return;
-	raw_spin_lock_irqsave(&pat_watches_lock, flags);
-	list_del_init(&w->node);
-	raw_spin_unlock_irqrestore(&pat_watches_lock, flags);
+	spin_lock(&pat_watches_lock);
+	list_del_rcu(&w->node);
+	spin_unlock(&pat_watches_lock);
 	w->missed = pat_oracle_missed() - w->missed;
 }
 
@@ -497,6 +507,7 @@ static void pat_oracle_exit(void)
 	unregister_kretprobe(&pat_cpa_all_probe);
 	unregister_kretprobe(&pat_all_probe);
 	unregister_kretprobe(&pat_range_probe);
+	rcu_barrier();	/* pat_watch_free_rcu() is ours */
 }
 #else
 static void pat_oracle_arm(void) { }
