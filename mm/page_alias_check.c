@@ -324,24 +324,6 @@ struct pac_stamp {
 	depot_stack_handle_t stack;
 };
 
-static void pac_rec_stamp(struct page_alias_check_rec *rec, void *arg)
-{
-	struct pac_stamp *st = arg;
-	int old = atomic_read(&rec->unflushed);
-
-	/*
-	 * Keep the newer stamp (wrap-aware): an unmapper that read the
-	 * sequence before a full flush may store after one that unmapped
-	 * the page elsewhere since, and the older stamp reads clean.
-	 */
-	do {
-		if (old && (s32)(st->stamp - (u32)old) <= 0)
-			return;
-	} while (!atomic_try_cmpxchg(&rec->unflushed, &old, st->stamp));
-	if (pac_stacks)
-		WRITE_ONCE(rec->unmap, st->stack);
-}
-
 static bool pac_stamp_dirty(u32 stamp)
 {
 	u32 clean = atomic_long_read(&pac_clean_seq);
@@ -349,6 +331,26 @@ static bool pac_stamp_dirty(u32 stamp)
 	/* Dirty if unmapped at or after the last clean point (wrap-safe). */
 	return stamp && (s32)(stamp - 1 - clean) >= 0;
 }
+
+static void pac_rec_stamp(struct page_alias_check_rec *rec, void *arg)
+{
+	struct pac_stamp *st = arg;
+	int old = atomic_read(&rec->unflushed);
+
+	/*
+	 * An unmapper that read the sequence before a full flush may store
+	 * after one that unmapped the page elsewhere since: its older stamp
+	 * must not replace a newer one that is still dirty.  A clean stamp
+	 * is always replaced (it may be 2^31 flushes old and compare wrong).
+	 */
+	do {
+		if (pac_stamp_dirty(old) && (s32)(st->stamp - (u32)old) <= 0)
+			return;
+	} while (!atomic_try_cmpxchg(&rec->unflushed, &old, st->stamp));
+	if (pac_stacks)
+		WRITE_ONCE(rec->unmap, st->stack);
+}
+
 
 /* Epoch mode: everything stamped before @seq is now known to be clean. */
 static void pac_epoch_done(unsigned long seq)
