@@ -351,7 +351,6 @@ static void pac_rec_stamp(struct page_alias_check_rec *rec, void *arg)
 		WRITE_ONCE(rec->unmap, st->stack);
 }
 
-
 /* Epoch mode: everything stamped before @seq is now known to be clean. */
 static void pac_epoch_done(unsigned long seq)
 {
