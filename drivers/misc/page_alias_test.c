@@ -613,17 +613,24 @@ static void pat_release_buf(struct pat_buf *buf)
 	buf->nr = 0;
 }
 
-/* Wait until only our reference is left (vfree_atomic() is deferred). */
+/*
+ * Wait until only our reference is left (vfree_atomic() is deferred to a
+ * worker on this CPU).  Poll rather than sleep: the stale entry must still
+ * be in this CPU's TLB when the worker is done, and every millisecond of
+ * waiting is a chance for a purge (the worker's vfree() may queue one) or,
+ * under QEMU's TCG, a switch to a user mm that drops the whole TLB.
+ */
 static int pat_wait_sole_ref(struct page **pages, u32 nr)
 {
-	int tries;
+	unsigned long timeout = jiffies + 2 * HZ;
 	u32 i;
 
 	for (i = 0; i < nr; i++) {
-		for (tries = 0; page_ref_count(pages[i]) > 1; tries++) {
-			if (tries > 200)
+		while (page_ref_count(pages[i]) > 1) {
+			if (time_after(jiffies, timeout))
 				return -ETIMEDOUT;
-			usleep_range(10000, 20000);
+			cond_resched();
+			cpu_relax();
 		}
 	}
 	return 0;
