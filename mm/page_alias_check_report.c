@@ -203,6 +203,7 @@ static const struct {
 	PAC_STAT(lazy_unmaps),
 	PAC_STAT(flushes_seen),
 	PAC_STAT(entries_flushed),
+	PAC_STAT(entries_aged),
 	PAC_STAT(untracked),
 	PAC_STAT(remapped_unflushed),
 	PAC_STAT(checks),
@@ -268,6 +269,21 @@ static int pac_policy_open(struct inode *inode, struct file *file)
 }
 
 /*
+ * A debugfs write as a string: one short word, no NUL inside.  Anything
+ * else is rejected whole, before it can change anything.
+ */
+static int pac_user_word(char *buf, size_t size, const char __user *ubuf,
+			 size_t count)
+{
+	if (count == 0 || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	return strlen(buf) == count ? 0 : -EINVAL;
+}
+
+/*
  * One whole policy name per write ("warn" or "warn\n").  Anything else,
  * including a partial name, binary data or a string longer than any name,
  * is rejected with -EINVAL and changes nothing.
@@ -276,15 +292,11 @@ static ssize_t pac_policy_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
 	char buf[8];
-	int policy;
+	int policy, ret;
 
-	if (count == 0 || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (strlen(buf) != count)
-		return -EINVAL;
+	ret = pac_user_word(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
 	policy = page_alias_check_parse_policy(buf);
 	if (policy < 0)
 		return -EINVAL;
@@ -315,13 +327,12 @@ static ssize_t pac_purge_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	char buf[4];
+	int ret;
 
-	if (count == 0 || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (strlen(buf) != count || !sysfs_streq(buf, "1"))
+	ret = pac_user_word(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
 	if (!static_branch_unlikely(&page_alias_check_key))
 		return -ENODEV;
@@ -348,13 +359,9 @@ static ssize_t pac_fault_write(struct file *file, const char __user *ubuf,
 	char buf[12];
 	int i;
 
-	if (count == 0 || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (strlen(buf) != count)
-		return -EINVAL;
+	i = pac_user_word(buf, sizeof(buf), ubuf, count);
+	if (i)
+		return i;
 	i = sysfs_match_string(pac_fault_names, buf);
 	if (i < 0)
 		return -EINVAL;
