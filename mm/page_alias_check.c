@@ -77,8 +77,15 @@
  */
 #define PAC_PFN_BITS	(BITS_PER_LONG - 1 - PAC_SEQ_BITS)
 
-/* Entries dropped per lock hold in a flush, so IRQs are not off for long. */
-#define PAC_FLUSH_BATCH	256
+/* Index entries visited per lock hold, so IRQs are not off for long. */
+#define PAC_WALK_BATCH	256
+
+/*
+ * Sequence numbers between two aging walks of the index, and how far behind
+ * the current number an entry may fall before it is aged; see pac_age_one().
+ */
+#define PAC_AGE_STEP	(1UL << (PAC_SEQ_BITS - 3))
+#define PAC_AGE_LIMIT	(1UL << (PAC_SEQ_BITS - 2))
 
 struct page_alias_check_rec {
 	atomic_t unflushed;		/* lazy unmaps not yet flushed */
@@ -115,6 +122,10 @@ struct pac_stats pac_stats;
 
 static DEFINE_XARRAY_FLAGS(pac_index, XA_FLAGS_LOCK_IRQ);
 static atomic_long_t pac_flush_seq;
+static atomic_long_t pac_aged_seq;	/* flush sequence at the last aging */
+
+/* Test hook: most index entries one walk visited in one lock hold. */
+unsigned long pac_walk_hold_max;
 
 /* Checks in a vm_unmap_aliases() now: attributes its flushes to checks. */
 static atomic_t pac_in_purge;
@@ -424,6 +435,79 @@ static bool pac_faulty(int fault)
 	       READ_ONCE(pac_test_fault) == fault;
 }
 
+/* ---- walking the index ---------------------------------------------------- */
+
+/*
+ * Call @fn on the index entries from @idx to @last, with the index lock held
+ * for at most PAC_WALK_BATCH of them at a time (IRQs are off while it is
+ * held).  @fn may erase or replace the entry it is given: xa_find_after()
+ * looks each entry up afresh, so neither that nor dropping the lock can
+ * make the walk skip an entry that stays (an xas walk that deletes nodes
+ * and pauses can).  Entries inserted meanwhile may or may not be visited.
+ */
+static void pac_index_walk(unsigned long idx, unsigned long last,
+			   void (*fn)(unsigned long idx, void *entry, void *arg),
+			   void *arg)
+{
+	unsigned long flags, held = 0;
+	void *entry;
+
+	xa_lock_irqsave(&pac_index, flags);
+	for (entry = xa_find(&pac_index, &idx, last, XA_PRESENT); entry;
+	     entry = xa_find_after(&pac_index, &idx, last, XA_PRESENT)) {
+		fn(idx, entry, arg);
+		held++;
+		if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+		    held > READ_ONCE(pac_walk_hold_max))
+			WRITE_ONCE(pac_walk_hold_max, held);
+		if (held == PAC_WALK_BATCH) {
+			xa_unlock_irqrestore(&pac_index, flags);
+			cpu_relax();
+			xa_lock_irqsave(&pac_index, flags);
+			held = 0;
+		}
+	}
+	xa_unlock_irqrestore(&pac_index, flags);
+}
+
+/*
+ * An entry keeps only PAC_SEQ_BITS of its sequence number: one that no
+ * flush covers for half of that space would read as newer than every flush
+ * and keep its page dirty for as long again.  So every PAC_AGE_STEP numbers
+ * the index is walked and every entry more than PAC_AGE_LIMIT behind is
+ * moved up to exactly that far behind.  That only forgets flushes that have
+ * ended without covering the entry, so its page stays exactly as dirty, and
+ * no entry is ever more than PAC_AGE_LIMIT + PAC_AGE_STEP behind.
+ */
+static void pac_age_one(unsigned long idx, void *entry, void *arg)
+{
+	/*
+	 * Read under the index lock: entries are stored in the same lock
+	 * hold as the number they carry was read, so none is newer.
+	 */
+	unsigned long now = atomic_long_read(&pac_flush_seq);
+	unsigned long seq = pac_entry_seq(entry);
+
+	if (((now - seq) & PAC_SEQ_MASK) <= PAC_AGE_LIMIT)
+		return;
+	__xa_store(&pac_index, idx,
+		   xa_mk_value(pac_entry_make(pac_entry_pfn(entry),
+					      now - PAC_AGE_LIMIT)),
+		   GFP_NOWAIT | __GFP_NOWARN);
+	atomic_long_inc(&pac_stats.entries_aged);
+}
+
+static void pac_maybe_age(void)
+{
+	unsigned long now = atomic_long_read(&pac_flush_seq);
+	long aged = atomic_long_read(&pac_aged_seq);
+
+	if (now - aged < PAC_AGE_STEP ||
+	    !atomic_long_try_cmpxchg(&pac_aged_seq, &aged, now))
+		return;
+	pac_index_walk(0, ULONG_MAX, pac_age_one, NULL);
+}
+
 /* ---- recording lazy unmaps ------------------------------------------------ */
 
 /* Caller holds the index lock. */
@@ -562,11 +646,23 @@ unsigned long __page_alias_check_flush_begin(void)
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_flush_begin);
 
+/* A flush that began at sequence number *@arg drops an entry it covered. */
+static void pac_flush_one(unsigned long idx, void *entry, void *arg)
+{
+	if (!pac_seq_before(pac_entry_seq(entry), *(unsigned long *)arg) &&
+	    !(IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+	      READ_ONCE(pac_test_ignore_seq)))
+		return;
+	__xa_erase(&pac_index, idx);
+	pac_with_rec(pac_entry_pfn(entry), pac_rec_dec, NULL);
+	atomic_long_dec(&pac_stats.pages_tracked);
+	atomic_long_inc(&pac_stats.entries_flushed);
+}
+
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 				  unsigned long seq)
 {
-	unsigned long idx, last, flags, done = 0;
-	void *entry;
+	unsigned long idx, last, flags;
 
 	if (end <= start)
 		return;
@@ -587,31 +683,13 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 		return;
 	}
 
-	/*
-	 * xa_find()/xa_find_after() look each entry up afresh, so erasing
-	 * entries and dropping the lock between batches cannot make the walk
-	 * skip any (an xas walk that deletes nodes and pauses can).
-	 */
+	pac_maybe_age();
+	pac_index_walk(idx, last, pac_flush_one, &seq);
 	xa_lock_irqsave(&pac_index, flags);
-	for (entry = xa_find(&pac_index, &idx, last, XA_PRESENT); entry;
-	     entry = xa_find_after(&pac_index, &idx, last, XA_PRESENT)) {
-		if (!pac_seq_before(pac_entry_seq(entry), seq) &&
-		    !(IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
-		      READ_ONCE(pac_test_ignore_seq)))
-			continue;
-		__xa_erase(&pac_index, idx);
-		pac_with_rec(pac_entry_pfn(entry), pac_rec_dec, NULL);
-		atomic_long_dec(&pac_stats.pages_tracked);
-		atomic_long_inc(&pac_stats.entries_flushed);
-		if (++done % PAC_FLUSH_BATCH == 0) {
-			xa_unlock_irqrestore(&pac_index, flags);
-			cpu_relax();
-			xa_lock_irqsave(&pac_index, flags);
-		}
-	}
+	/* The untracked range keeps its whole sequence number. */
 	if (pac_untracked.active && start <= pac_untracked.start &&
 	    last >= (pac_untracked.end - 1) >> PAGE_SHIFT &&
-	    pac_seq_before(pac_untracked.seq, seq))
+	    (long)(seq - pac_untracked.seq) > 0)
 		pac_untracked.active = false;
 	xa_unlock_irqrestore(&pac_index, flags);
 }
@@ -684,33 +762,6 @@ static void pac_purge(void)
 	pac_unmap_aliases();
 }
 
-/*
- * Index entries of @pfn, only those recorded before flush @seq began if
- * @before: counts up to @max of them and stores their addresses in @addrs
- * (if not NULL).  Walks the whole index: for reports and verification only.
- */
-static int pac_pfn_entries(unsigned long pfn, unsigned long seq, bool before,
-			   unsigned long *addrs, int max)
-{
-	XA_STATE(xas, &pac_index, 0);
-	unsigned long flags;
-	void *entry;
-	int n = 0;
-
-	xas_lock_irqsave(&xas, flags);
-	xas_for_each(&xas, entry, ULONG_MAX) {
-		if (pac_entry_pfn(entry) != pfn ||
-		    (before && !pac_seq_before(pac_entry_seq(entry), seq)))
-			continue;
-		if (addrs)
-			addrs[n] = xas.xa_index << PAGE_SHIFT;
-		if (++n == max)
-			break;
-	}
-	xas_unlock_irqrestore(&xas, flags);
-	return n;
-}
-
 struct pac_scan {
 	unsigned long dirty, first_pfn, unknown;
 };
@@ -740,36 +791,54 @@ static void pac_scan(const struct page_alias_check_req *req,
 	}
 }
 
-/* Does @pfn have an index entry recorded before flush number @seq began? */
-static bool pac_pfn_has_entry_before(unsigned long pfn, unsigned long seq)
-{
-	return pac_pfn_entries(pfn, seq, true, NULL, 1) > 0;
-}
-
 /* Dirty pages looked up in the index after a purge, at most. */
 #define PAC_VERIFY_MAX	16
 
+/* Dirty pages of a request, and which have an entry older than @seq. */
+struct pac_old_entries {
+	unsigned long seq;
+	unsigned int nr;
+	unsigned long pfn[PAC_VERIFY_MAX];
+	bool old[PAC_VERIFY_MAX];
+};
+
+static void pac_old_one(unsigned long idx, void *entry, void *arg)
+{
+	struct pac_old_entries *o = arg;
+	unsigned long pfn = pac_entry_pfn(entry);
+	unsigned int i;
+
+	if (!pac_seq_before(pac_entry_seq(entry), o->seq))
+		return;
+	for (i = 0; i < o->nr; i++)
+		if (o->pfn[i] == pfn)
+			o->old[i] = true;
+}
+
 /*
- * Pages of @req still holding an entry recorded before flush @seq began;
+ * Pages of @req still holding an entry recorded before flush @seq began
+ * (among the first PAC_VERIFY_MAX dirty ones; one walk of the index);
  * *@first is the first of them.  *@dirty tells whether any page is dirty.
  */
 static unsigned long pac_count_old_entries(const struct page_alias_check_req *req,
 					   unsigned long seq, unsigned long *first,
 					   bool *dirty)
 {
-	unsigned long i, pfn, old = 0, looked = 0;
+	struct pac_old_entries o = { .seq = seq };
+	unsigned long i, pfn, old = 0;
 
-	*dirty = false;
-	for (i = 0; i < req->nr && looked < PAC_VERIFY_MAX; i++) {
+	for (i = 0; i < req->nr && o.nr < PAC_VERIFY_MAX; i++) {
 		pfn = req->pfn_at(req, i);
-		if (pfn == PAGE_ALIAS_CHECK_PFN_UNKNOWN ||
-		    page_alias_check_pfn(pfn) <= 0)
-			continue;
-		*dirty = true;
-		looked++;
-		if (pac_pfn_has_entry_before(pfn, seq) && !old++)
-			*first = pfn;
+		if (pfn != PAGE_ALIAS_CHECK_PFN_UNKNOWN &&
+		    page_alias_check_pfn(pfn) > 0)
+			o.pfn[o.nr++] = pfn;
 	}
+	*dirty = o.nr > 0;
+	if (o.nr)
+		pac_index_walk(0, ULONG_MAX, pac_old_one, &o);
+	for (i = 0; i < o.nr; i++)
+		if (o.old[i] && !old++)
+			*first = o.pfn[i];
 	return old;
 }
 
@@ -850,7 +919,7 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 {
 	int policy = READ_ONCE(page_alias_check_policy);
 	struct pac_scan scan;
-	unsigned long seq;
+	unsigned long seq = 0;
 
 	if (!static_branch_unlikely(&page_alias_check_key)) {
 		if (!pac_faulty(PAC_FAULT_NOPURGE))
@@ -875,10 +944,15 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	}
 
 	/*
-	 * A sequence number of our own, as if a flush began here: entries
-	 * stamped below it were recorded before this check looked.
+	 * Strict mode: a sequence number of our own, as if a flush began
+	 * here: entries stamped below it were recorded before this check
+	 * looked.  Epoch mode verifies nothing and takes none, so that only
+	 * flushes move its stamps away from the clean point.
 	 */
-	seq = atomic_long_inc_return(&pac_flush_seq);
+	if (!page_alias_check_epoch) {
+		seq = atomic_long_inc_return(&pac_flush_seq);
+		pac_maybe_age();
+	}
 	pac_scan(req, &scan, policy);
 	if (!scan.dirty && !scan.unknown && !pac_untracked_pending()) {
 		atomic_long_inc(&pac_stats.checks_clean);
@@ -937,10 +1011,26 @@ void pac_purge_all(void)
 
 /* ---- index queries for reports and debugfs ------------------------------- */
 
+struct pac_addrs {
+	unsigned long pfn, *addrs;
+	int n, max;
+};
+
+static void pac_addr_one(unsigned long idx, void *entry, void *arg)
+{
+	struct pac_addrs *a = arg;
+
+	if (pac_entry_pfn(entry) == a->pfn && a->n < a->max)
+		a->addrs[a->n++] = idx << PAGE_SHIFT;
+}
+
 /* Up to @max stale virtual addresses of @pfn; returns how many were found. */
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max)
 {
-	return pac_pfn_entries(pfn, 0, false, addrs, max);
+	struct pac_addrs a = { .pfn = pfn, .addrs = addrs, .max = max };
+
+	pac_index_walk(0, ULONG_MAX, pac_addr_one, &a);
+	return a.n;
 }
 
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn)
@@ -951,24 +1041,25 @@ depot_stack_handle_t pac_unmap_stack(unsigned long pfn)
 	return rec.unmap;
 }
 
+static void pac_show_one(unsigned long idx, void *entry, void *arg)
+{
+	unsigned long pfn = pac_entry_pfn(entry);
+
+	seq_printf(arg, "0x%lx 0x%lx %lu %d\n", idx << PAGE_SHIFT, pfn,
+		   pac_entry_seq(entry), page_alias_check_pfn(pfn));
+}
+
 /* Print the index for debugfs "pages": one line per unflushed mapping. */
 void pac_show_index(struct seq_file *m)
 {
-	XA_STATE(xas, &pac_index, 0);
 	unsigned long flags;
-	void *entry;
 
 	seq_puts(m, "# vaddr pfn seq unflushed\n");
-	xas_lock_irqsave(&xas, flags);
-	xas_for_each(&xas, entry, ULONG_MAX) {
-		unsigned long pfn = pac_entry_pfn(entry);
-
-		seq_printf(m, "0x%lx 0x%lx %lu %d\n", xas.xa_index << PAGE_SHIFT,
-			   pfn, pac_entry_seq(entry), page_alias_check_pfn(pfn));
-	}
+	pac_index_walk(0, ULONG_MAX, pac_show_one, m);
+	xa_lock_irqsave(&pac_index, flags);
 	if (pac_untracked.active)
 		seq_printf(m, "# untracked 0x%lx-0x%lx seq %lu\n",
 			   pac_untracked.start, pac_untracked.end,
 			   pac_untracked.seq);
-	xas_unlock_irqrestore(&xas, flags);
+	xa_unlock_irqrestore(&pac_index, flags);
 }

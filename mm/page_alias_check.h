@@ -28,6 +28,7 @@ struct pac_stats {
 	atomic_long_t lazy_unmaps;	/* entries ever recorded */
 	atomic_long_t flushes_seen;	/* kernel TLB flushes observed */
 	atomic_long_t entries_flushed;	/* entries dropped by a flush */
+	atomic_long_t entries_aged;	/* entries moved up to PAC_AGE_LIMIT */
 	atomic_long_t untracked;	/* entries not recordable: purge instead */
 	atomic_long_t remapped_unflushed; /* address reused before its flush */
 	atomic_long_t checks;		/* requests checked (policy not off) */
@@ -72,6 +73,7 @@ unsigned long pac_read_flush_seq(void);
 void pac_set_flush_seq(unsigned long seq);
 unsigned long pac_read_clean_seq(void);
 extern bool pac_test_ignore_seq;
+extern unsigned long pac_walk_hold_max;
 
 enum pac_fault {
 	PAC_FAULT_NONE,
