@@ -57,6 +57,7 @@
 #define pr_fmt(fmt) "page_alias_check: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/page_alias_check.h>
 #include <linux/page_ext.h>
@@ -243,6 +244,29 @@ static bool __init need_page_alias_check(void)
 	return true;
 }
 
+/*
+ * A memory block going offline takes its page_ext with it, and an index
+ * entry of one of its pages would later be counted down in whatever
+ * page_ext the block gets when it comes back.  All its pages are offline
+ * now, so no new entry can name them: one observed flush of everything
+ * retires every entry they have, and leaves no stale translation of memory
+ * that may be about to be unplugged.  Called at MEM_OFFLINE, before
+ * page_ext's own notifier frees the block's page_ext.
+ */
+void pac_memory_offline(void)
+{
+	if (static_branch_unlikely(&page_alias_check_key))
+		flush_tlb_all();
+}
+
+static int pac_memory_callback(struct notifier_block *nb,
+			       unsigned long action, void *arg)
+{
+	if (action == MEM_OFFLINE)
+		pac_memory_offline();
+	return NOTIFY_OK;
+}
+
 static void __init init_page_alias_check(void)
 {
 	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
@@ -252,6 +276,8 @@ static void __init init_page_alias_check(void)
 		pac_stacks = false;
 	}
 	static_branch_enable(&page_alias_check_key);
+	/* Runs before page_ext_callback(), which has the default priority. */
+	hotplug_memory_notifier(pac_memory_callback, DEFAULT_CALLBACK_PRI + 1);
 	/*
 	 * With DEFERRED_STRUCT_PAGE_INIT, page_ext comes up after SMP and the
 	 * early initcalls: their lazy unmaps were not recorded and their

@@ -74,6 +74,7 @@ void pac_set_flush_seq(unsigned long seq);
 unsigned long pac_read_clean_seq(void);
 extern bool pac_test_ignore_seq;
 extern unsigned long pac_walk_hold_max;
+void pac_memory_offline(void);
 
 enum pac_fault {
 	PAC_FAULT_NONE,

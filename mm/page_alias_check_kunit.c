@@ -664,6 +664,26 @@ static void flush_walk_drops_lock(struct kunit *test)
 	__free_page(page);
 }
 
+/*
+ * A memory block going offline frees its page_ext; an entry of one of its
+ * pages left in the index would be counted down later in the page_ext the
+ * block gets when it comes back.  The MEM_OFFLINE notifier must retire
+ * such entries with a flush (it used to do nothing).  Called here as the
+ * notifier calls it, since the test kernel has no memory hotplug.
+ */
+static void memory_offline_retires_entries(struct kunit *test)
+{
+	struct page *page;
+
+	page = pac_alloc_page(test);
+	pac_settle();
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	pac_memory_offline();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	__free_page(page);
+}
+
 #if defined(CONFIG_KASAN_VMALLOC) && defined(CONFIG_X86)
 /* vmalloc bytes one page of KASAN shadow covers. */
 #define PAC_PER_SHADOW_PAGE	(PAGE_SIZE << KASAN_SHADOW_SCALE_SHIFT)
@@ -1269,6 +1289,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(seq_old_entry_is_still_flushed),
 	KUNIT_CASE(flush_walk_drops_lock),
 	KUNIT_CASE(kasan_shadow_release_marks_dirty),
+	KUNIT_CASE(memory_offline_retires_entries),
 	KUNIT_CASE(epoch_needs_purge_or_full_flush),
 	KUNIT_CASE(epoch_unqueued_unmap_survives_purge),
 	KUNIT_CASE(epoch_older_stamp_does_not_win),
@@ -1501,6 +1522,84 @@ static void map_wc_of_wb_page_reports(struct kunit *test)
 	__free_page(page);
 }
 
+/*
+ * A page mapped in two modes reads "mixed" until all its mappings are gone:
+ * the count does not say which modes are left.  Its conflict was reported
+ * once; making the direct map match the one mapping left is then no alias
+ * and must not be reported (it was, as a live alias against "mixed").
+ */
+static void mixed_page_reports_once(struct kunit *test)
+{
+	struct page *page = pac_alloc_page(test);
+	struct pac_live_stats a, b;
+	void *wb, *wc;
+
+	wb = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wb);
+	pac_expect_report(test, "BUG: page_alias_check: map mode conflict pfn:");
+	wc = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, wc);
+	pac_expect_printed(test);
+	vunmap(wb);
+	pac_settle();
+	KUNIT_EXPECT_EQ(test, pac_live_of(page), 1);
+	pac_live_stats_get(&a);
+	KUNIT_EXPECT_EQ(test, set_pages_array_wc(&page, 1), 0);
+	pac_live_stats_get(&b);
+	KUNIT_EXPECT_EQ(test, b.aliases - a.aliases, 0);
+	KUNIT_EXPECT_EQ(test, b.reports - a.reports, 0);
+	vunmap(wc);
+	pac_settle();
+	KUNIT_EXPECT_EQ(test, set_pages_array_wb(&page, 1), 0);
+	__free_page(page);
+}
+
+static int pac_set_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	struct page **page = data;
+
+	set_pte_at(&init_mm, addr, pte, mk_pte(*page, PAGE_KERNEL));
+	*page += 1;
+	return 0;
+}
+
+/*
+ * vmap_range_noflush() that fails part way leaves its caller to unmap, and
+ * so count down, what it mapped.  The map side must count exactly those
+ * pages (it counted none: the unmaps then lowered nothing or another
+ * mapping's count).  The failure is simulated: two of four contiguous
+ * pages are mapped without the checker, then the hook hears that mapping
+ * all four failed.
+ */
+static void live_failed_map_counts_mapped(struct kunit *test)
+{
+	struct page *pages, *next;
+	struct vm_struct *area;
+	unsigned long addr;
+	long unbalanced;
+	int i;
+
+	pages = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	area = get_vm_area(4 * PAGE_SIZE, VM_IOREMAP);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	addr = (unsigned long)area->addr;
+	next = pages;
+	KUNIT_ASSERT_EQ(test, apply_to_page_range(&init_mm, addr, 2 * PAGE_SIZE,
+						  pac_set_pte, &next), 0);
+	__page_alias_check_map_pfn(addr, page_to_pfn(pages), 4, PAGE_KERNEL,
+				   -ENOMEM);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, pac_live_of(pages + i), i < 2);
+	unbalanced = STAT(live_unbalanced);
+	free_vm_area(area);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, pac_live_of(pages + i), 0);
+	KUNIT_EXPECT_EQ(test, STAT(live_unbalanced), unbalanced);
+	pac_settle();
+	__free_pages(pages, 2);
+}
+
 /* A page freed to the buddy allocator while a vmap of it is live. */
 static void freed_while_mapped_reports(struct kunit *test)
 {
@@ -1571,6 +1670,8 @@ static struct kunit_case page_alias_check_live_test_cases[] = {
 	KUNIT_CASE(live_alias_purge_counts_silently),
 	KUNIT_CASE(map_wb_of_wc_page_reports),
 	KUNIT_CASE(map_wc_of_wb_page_reports),
+	KUNIT_CASE(mixed_page_reports_once),
+	KUNIT_CASE(live_failed_map_counts_mapped),
 	KUNIT_CASE(freed_while_mapped_reports),
 	KUNIT_CASE(vm_map_put_pages_silent),
 	KUNIT_CASE(vmalloc_own_pages_silent),
