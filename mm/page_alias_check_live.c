@@ -28,6 +28,7 @@
 #include <linux/page_alias_check.h>
 #include <linux/page_ext.h>
 #include <linux/stackdepot.h>
+#include <linux/vmalloc.h>
 
 #include "page_alias_check.h"
 
@@ -225,7 +226,13 @@ static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
 	if (!ctx->check_direct || ctx->mode == PAGE_ALIAS_MODE_UNKNOWN ||
 	    policy == PAGE_ALIAS_CHECK_OFF)
 		return;
-	if (pac_live_count(old) && pac_live_mode(old) != ctx->mode) {
+	/*
+	 * A mixed page was reported when it became mixed, and its count does
+	 * not say which modes are left: no report of live mappings against
+	 * each other again until all of them are gone.
+	 */
+	if (pac_live_count(old) && pac_live_mode(old) != ctx->mode &&
+	    pac_live_mode(old) != PAGE_ALIAS_MODE_MIXED) {
 		atomic_long_inc(&pac_stats.map_conflicts);
 		if (policy >= PAGE_ALIAS_CHECK_WARN)
 			pac_report_map_conflict(pfn, ctx->mode, pac_live_mode(old),
@@ -255,14 +262,20 @@ void __page_alias_check_map_pages(struct page **pages, unsigned long nr,
 		pac_map_one(&ctx, page_to_pfn(pages[i]));
 }
 
-void __page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
-				pgprot_t prot)
+void __page_alias_check_map_pfn(unsigned long addr, unsigned long pfn,
+				unsigned long nr, pgprot_t prot, int err)
 {
 	struct pac_map_ctx ctx = { .mode = arch_page_alias_mode(prot) };
 	unsigned long i;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		/* A failed mapping set the PTEs of some pages, not all. */
+		if (err && (!pfn_valid(pfn + i) ||
+			    vmalloc_to_page((void *)(addr + i * PAGE_SIZE)) !=
+			    pfn_to_page(pfn + i)))
+			continue;
 		pac_map_one(&ctx, pfn + i);
+	}
 }
 
 /* ---- unmapping ---------------------------------------------------------- */
@@ -325,6 +338,9 @@ bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 	pac_live_read(pac_live_rec(ext), &snap);
 	page_ext_put(ext);
 	if (!snap.count)
+		return false;
+	/* Reported when it became mixed; which modes are left is unknown. */
+	if (snap.mode == PAGE_ALIAS_MODE_MIXED)
 		return false;
 	new_mode = req->new_mode(req, idx, pfn);
 	if (new_mode == PAGE_ALIAS_MODE_UNKNOWN || new_mode == snap.mode)

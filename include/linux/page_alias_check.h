@@ -136,8 +136,8 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 
 void __page_alias_check_map_pages(struct page **pages, unsigned long nr,
 				  pgprot_t prot);
-void __page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
-				pgprot_t prot);
+void __page_alias_check_map_pfn(unsigned long addr, unsigned long pfn,
+				unsigned long nr, pgprot_t prot, int err);
 void __page_alias_check_free(struct page *page, unsigned int order);
 
 /*
@@ -198,14 +198,17 @@ static inline void page_alias_check_map_pages(struct page **pages,
 }
 
 /*
- * A physical range was mapped (ioremap, huge vmalloc): counted only, since
- * ioremap keeps the direct map in sync itself.
+ * A physical range was mapped at @addr (ioremap, huge vmalloc): counted
+ * only, since ioremap keeps the direct map in sync itself.  After a failure
+ * (@err) only the pages that were mapped are counted: the caller unmaps,
+ * and so counts down, exactly those.
  */
-static inline void page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
-					    pgprot_t prot)
+static inline void page_alias_check_map_pfn(unsigned long addr,
+					    unsigned long pfn, unsigned long nr,
+					    pgprot_t prot, int err)
 {
 	if (static_branch_unlikely(&page_alias_check_live_key))
-		__page_alias_check_map_pfn(pfn, nr, prot);
+		__page_alias_check_map_pfn(addr, pfn, nr, prot, err);
 }
 
 /* Pages go back to the buddy allocator: none may still be vmapped. */
@@ -254,8 +257,9 @@ static inline void page_alias_check_flush_end(unsigned long start,
 					      unsigned long seq) { }
 static inline void page_alias_check_map_pages(struct page **pages,
 					      unsigned long nr, pgprot_t prot) { }
-static inline void page_alias_check_map_pfn(unsigned long pfn, unsigned long nr,
-					    pgprot_t prot) { }
+static inline void page_alias_check_map_pfn(unsigned long addr,
+					    unsigned long pfn, unsigned long nr,
+					    pgprot_t prot, int err) { }
 static inline void page_alias_check_free(struct page *page, unsigned int order) { }
 static inline bool page_alias_check_active(void) { return false; }
 static inline int page_alias_check_live(unsigned long pfn, int *mode) { return 0; }
