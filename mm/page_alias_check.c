@@ -15,12 +15,12 @@
  *
  *  - When a walk clears a present kernel PTE (mm/vmalloc.c), the stale
  *    virtual address, the pfn and the current flush sequence number are
- *    recorded in an xarray indexed by virtual page number, and the page's
- *    unflushed count in page_ext is raised.
+ *    appended to this CPU's log, and the page's unflushed count in page_ext
+ *    is raised.
  *  - Every kernel TLB flush that reaches all CPUs takes a new sequence number
  *    before it is sent (page_alias_check_flush_begin()) and, once it has
- *    completed, drops the entries inside its range that were recorded before
- *    it began (page_alias_check_flush_end()).
+ *    completed, retires the entries of every log inside its range that were
+ *    recorded before it began (page_alias_check_flush_end()).
  *
  * So a page reads clean only after a flush that really covered its stale
  * address and really started after the PTE was cleared.  A vmalloc bug that
@@ -33,13 +33,16 @@
  * barriers on both sides the PTE clear is visible to every CPU before the
  * flush is sent: the flush removes the translation and no CPU can load it
  * again.  If S >= F the flush may have raced with the clear and the entry
- * is kept.  Entries and counts are changed under the xarray lock, so the
- * flush never misses an entry whose sequence is older than its own: an
- * entry inserted after the flush walked the index stays (a false "dirty",
- * never a false "clean").
+ * is kept.  Entries and counts change only under the lock of their log,
+ * and a flush retires only entries it finds: one it misses (appended after
+ * the flush walked that log) stays, a false "dirty", never a false "clean".
+ *
+ * The logs are per CPU so that unmapping takes no global lock and
+ * allocates nothing; a kernel TLB flush interrupts every CPU anyway, so
+ * the flush side pays for walking them.
  *
  * page_alias_check_mode=epoch is a lighter variant for production-like
- * runs: no index, no lock, no allocation.  A lazy unmap only stamps the
+ * runs: no log, no lock, no allocation.  A lazy unmap only stamps the
  * page with the current flush sequence number; the page is clean once a
  * flush of everything (flush_tlb_all(), or a range flush x86 widened to
  * everything) began after that stamp and completed.  A check that purges
@@ -48,10 +51,9 @@
  * epoch mode relies on vmalloc only for what the purge must free, never
  * for what reads clean.
  *
- * If an entry cannot be recorded (no memory, pfn does not fit, the address
- * already has an unflushed entry), its range becomes "untracked": every check
- * purges until a flush covering that range has completed.  Protection is
- * never lost, only precision.
+ * If an entry cannot be recorded (this CPU's log is full), its range becomes
+ * "untracked": every check purges until a flush covering that range has
+ * completed.  Protection is never lost, only precision.
  */
 
 #define pr_fmt(fmt) "page_alias_check: " fmt
@@ -68,25 +70,11 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include <linux/xarray.h>
 
 #include "page_alias_check.h"
 
-/*
- * An index entry is an xarray value: pfn in the high bits, the low
- * PAC_SEQ_BITS of the flush sequence number in the low bits.
- */
-#define PAC_PFN_BITS	(BITS_PER_LONG - 1 - PAC_SEQ_BITS)
-
-/* Index entries visited per lock hold, so IRQs are not off for long. */
+/* Log entries visited per lock hold, so IRQs are not off for long. */
 #define PAC_WALK_BATCH	256
-
-/*
- * Sequence numbers between two aging walks of the index, and how far behind
- * the current number an entry may fall before it is aged; see pac_age_one().
- */
-#define PAC_AGE_STEP	(1UL << (PAC_SEQ_BITS - 3))
-#define PAC_AGE_LIMIT	(1UL << (PAC_SEQ_BITS - 2))
 
 struct page_alias_check_rec {
 	atomic_t unflushed;		/* lazy unmaps not yet flushed */
@@ -121,17 +109,42 @@ bool page_alias_check_report_perm;
 
 struct pac_stats pac_stats;
 
-static DEFINE_XARRAY_FLAGS(pac_index, XA_FLAGS_LOCK_IRQ);
-static atomic_long_t pac_flush_seq;
-static atomic_long_t pac_aged_seq;	/* flush sequence at the last aging */
+/* One lazy unmap that no observed flush has covered yet. */
+struct pac_entry {
+	unsigned long addr;	/* the stale virtual address */
+	unsigned long pfn;	/* the page it mapped */
+	unsigned long seq;	/* flushes begun before the PTE was cleared */
+};
 
-/* Test hook: most index entries one walk visited in one lock hold. */
+/*
+ * Each CPU appends its lazy unmaps to a log of its own; flushes retire
+ * entries from all of them (the last entry fills the hole).  [lo, hi]
+ * holds every address logged since the log was last empty, so that a
+ * flush can pass over a log it cannot cover without taking its lock.
+ */
+struct pac_log {
+	spinlock_t lock;	/* protects the rest; IRQs off */
+	unsigned int nr;
+	unsigned long lo, hi;
+	struct pac_entry *e;
+};
+
+static DEFINE_PER_CPU(struct pac_log, pac_logs);
+
+/* Entries per log, sized at boot; see pac_log_init(). */
+static unsigned int pac_log_size __ro_after_init;
+
+static atomic_long_t pac_flush_seq;
+
+/* Test hooks: a smaller log, and the most entries a walk held its lock for. */
+unsigned int pac_test_log_limit;
 unsigned long pac_walk_hold_max;
 
 /* Checks in a vm_unmap_aliases() now: attributes its flushes to checks. */
 static atomic_t pac_in_purge;
 
-/* Range whose stale translations are not in the index; see pac_untrack(). */
+/* Range whose stale translations are not logged; see pac_untrack(). */
+static DEFINE_SPINLOCK(pac_untracked_lock);
 static struct {
 	unsigned long start, end, seq;
 	bool active;
@@ -245,7 +258,7 @@ static bool __init need_page_alias_check(void)
 }
 
 /*
- * A memory block going offline takes its page_ext with it, and an index
+ * A memory block going offline takes its page_ext with it, and a log
  * entry of one of its pages would later be counted down in whatever
  * page_ext the block gets when it comes back.  All its pages are offline
  * now, so no new entry can name them: one observed flush of everything
@@ -267,6 +280,8 @@ static int pac_memory_callback(struct notifier_block *nb,
 	return NOTIFY_OK;
 }
 
+static void __init pac_log_init(void);
+
 static void __init init_page_alias_check(void)
 {
 	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
@@ -275,6 +290,8 @@ static void __init init_page_alias_check(void)
 		pr_warn("no stack depot, unmap stacks not recorded\n");
 		pac_stacks = false;
 	}
+	if (!page_alias_check_epoch)
+		pac_log_init();
 	static_branch_enable(&page_alias_check_key);
 	/* Runs before page_ext_callback(), which has the default priority. */
 	hotplug_memory_notifier(pac_memory_callback, DEFAULT_CALLBACK_PRI + 1);
@@ -291,6 +308,9 @@ static void __init init_page_alias_check(void)
 		pac_policy_names[page_alias_check_policy],
 		page_alias_check_epoch ? "epoch" : "strict",
 		page_alias_check_ops.size, pac_stacks ? ", unmap stacks" : "");
+	if (pac_log_size)
+		pr_info("logs of %u lazy unmaps per CPU, %zu KiB each\n",
+			pac_log_size, pac_log_size * sizeof(struct pac_entry) / SZ_1K);
 }
 
 struct page_ext_operations page_alias_check_ops = {
@@ -403,30 +423,12 @@ static void pac_epoch_done(unsigned long seq)
 /* True if an entry stamped @entry was recorded before flush @flush began. */
 bool pac_seq_before(unsigned long entry, unsigned long flush)
 {
-	unsigned long d = (flush - entry) & PAC_SEQ_MASK;
-
 	/*
 	 * Entries are stamped with the number of flushes begun so far, so an
-	 * entry is covered by every flush numbered above its stamp.  A stamp
-	 * more than half the sequence space behind reads as "newer" and keeps
-	 * the page dirty: wrong only towards safety.
+	 * entry is covered by every flush numbered above its stamp.  Full
+	 * width: 2^63 flushes do not happen while an entry waits.
 	 */
-	return d != 0 && d <= (PAC_SEQ_MASK >> 1) + 1;
-}
-
-unsigned long pac_entry_make(unsigned long pfn, unsigned long seq)
-{
-	return (pfn << PAC_SEQ_BITS) | (seq & PAC_SEQ_MASK);
-}
-
-static unsigned long pac_entry_pfn(void *entry)
-{
-	return xa_to_value(entry) >> PAC_SEQ_BITS;
-}
-
-static unsigned long pac_entry_seq(void *entry)
-{
-	return xa_to_value(entry) & PAC_SEQ_MASK;
+	return (long)(flush - entry) > 0;
 }
 
 /* Test hooks: read the sequence, or restart it at @seq (for wrap-around). */
@@ -461,86 +463,110 @@ static bool pac_faulty(int fault)
 	       READ_ONCE(pac_test_fault) == fault;
 }
 
-/* ---- walking the index ---------------------------------------------------- */
+/* ---- the logs ------------------------------------------------------------- */
 
 /*
- * Call @fn on the index entries from @idx to @last, with the index lock held
- * for at most PAC_WALK_BATCH of them at a time (IRQs are off while it is
- * held).  @fn may erase or replace the entry it is given: xa_find_after()
- * looks each entry up afresh, so neither that nor dropping the lock can
- * make the walk skip an entry that stays (an xas walk that deletes nodes
- * and pauses can).  Entries inserted meanwhile may or may not be visited.
+ * vmalloc purges its lazy areas once lazy_max_pages() of them have piled up
+ * (32 MiB times log2 of the CPUs), and one CPU may have unmapped them all;
+ * vm_map_ram() blocks add their dirty ranges, and the purge runs from a
+ * worker.  Twice that per CPU makes a full log, which costs precision
+ * (pac_untrack()), a rare event.  Without memory for the logs every lazy
+ * unmap is untracked: checks then always purge.
  */
-static void pac_index_walk(unsigned long idx, unsigned long last,
-			   void (*fn)(unsigned long idx, void *entry, void *arg),
-			   void *arg)
+static void __init pac_log_init(void)
+{
+	unsigned int size = 2 * fls(num_possible_cpus()) * (SZ_32M >> PAGE_SHIFT);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct pac_log *log = per_cpu_ptr(&pac_logs, cpu);
+
+		spin_lock_init(&log->lock);
+		log->lo = ULONG_MAX;
+		log->e = vmalloc_node(array_size(size, sizeof(*log->e)),
+				      cpu_to_node(cpu));
+		/* vmalloc_node() said so; pac_log_size 0: untrack all. */
+		if (!log->e)
+			return;
+	}
+	pac_log_size = size;
+}
+
+static unsigned int pac_log_capacity(void)
+{
+	unsigned int limit = 0;
+
+	if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST))
+		limit = READ_ONCE(pac_test_log_limit);
+	return limit ? min(limit, pac_log_size) : pac_log_size;
+}
+
+static void pac_walk_held(unsigned long held)
+{
+	if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+	    held > READ_ONCE(pac_walk_hold_max))
+		WRITE_ONCE(pac_walk_hold_max, held);
+}
+
+/*
+ * Call @fn on the entries of @log with an address in [@start, @last]; an
+ * entry for which it returns true is retired (the log's last entry takes
+ * its place).  The lock is dropped every PAC_WALK_BATCH entries visited
+ * (IRQs are off while it is held).  An entry appended or moved while it is
+ * dropped may be missed: that can leave a page dirty, never clean.
+ */
+static void pac_log_walk(struct pac_log *log, unsigned long start,
+			 unsigned long last,
+			 bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
 	unsigned long flags, held = 0;
-	void *entry;
+	unsigned int i = 0;
 
-	xa_lock_irqsave(&pac_index, flags);
-	for (entry = xa_find(&pac_index, &idx, last, XA_PRESENT); entry;
-	     entry = xa_find_after(&pac_index, &idx, last, XA_PRESENT)) {
-		fn(idx, entry, arg);
-		held++;
-		if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
-		    held > READ_ONCE(pac_walk_hold_max))
-			WRITE_ONCE(pac_walk_hold_max, held);
+	/* Unlocked: a log missed here could only hold entries that stay. */
+	if (!READ_ONCE(log->nr) || READ_ONCE(log->hi) < start ||
+	    READ_ONCE(log->lo) > last)
+		return;
+	spin_lock_irqsave(&log->lock, flags);
+	while (i < log->nr) {
+		struct pac_entry *e = &log->e[i];
+
+		if (e->addr >= start && e->addr <= last && fn(e, arg))
+			*e = log->e[--log->nr];
+		else
+			i++;
+		pac_walk_held(++held);
 		if (held == PAC_WALK_BATCH) {
-			xa_unlock_irqrestore(&pac_index, flags);
+			spin_unlock_irqrestore(&log->lock, flags);
 			cpu_relax();
-			xa_lock_irqsave(&pac_index, flags);
+			spin_lock_irqsave(&log->lock, flags);
 			held = 0;
 		}
 	}
-	xa_unlock_irqrestore(&pac_index, flags);
+	if (!log->nr) {
+		log->lo = ULONG_MAX;
+		log->hi = 0;
+	}
+	spin_unlock_irqrestore(&log->lock, flags);
 }
 
-/*
- * An entry keeps only PAC_SEQ_BITS of its sequence number: one that no
- * flush covers for half of that space would read as newer than every flush
- * and keep its page dirty for as long again.  So every PAC_AGE_STEP numbers
- * the index is walked and every entry more than PAC_AGE_LIMIT behind is
- * moved up to exactly that far behind.  That only forgets flushes that have
- * ended without covering the entry, so its page stays exactly as dirty, and
- * no entry is ever more than PAC_AGE_LIMIT + PAC_AGE_STEP behind.
- */
-static void pac_age_one(unsigned long idx, void *entry, void *arg)
+/* pac_log_walk() on every CPU's log. */
+static void pac_logs_walk(unsigned long start, unsigned long last,
+			  bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
-	/*
-	 * Read under the index lock: entries are stored in the same lock
-	 * hold as the number they carry was read, so none is newer.
-	 */
-	unsigned long now = atomic_long_read(&pac_flush_seq);
-	unsigned long seq = pac_entry_seq(entry);
+	int cpu;
 
-	if (((now - seq) & PAC_SEQ_MASK) <= PAC_AGE_LIMIT)
-		return;
-	__xa_store(&pac_index, idx,
-		   xa_mk_value(pac_entry_make(pac_entry_pfn(entry),
-					      now - PAC_AGE_LIMIT)),
-		   GFP_NOWAIT | __GFP_NOWARN);
-	atomic_long_inc(&pac_stats.entries_aged);
-}
-
-static void pac_maybe_age(void)
-{
-	unsigned long now = atomic_long_read(&pac_flush_seq);
-	long aged = atomic_long_read(&pac_aged_seq);
-
-	if (now - aged < PAC_AGE_STEP ||
-	    !atomic_long_try_cmpxchg(&pac_aged_seq, &aged, now))
-		return;
-	pac_index_walk(0, ULONG_MAX, pac_age_one, NULL);
+	for_each_possible_cpu(cpu)
+		pac_log_walk(per_cpu_ptr(&pac_logs, cpu), start, last, fn, arg);
 }
 
 /* ---- recording lazy unmaps ------------------------------------------------ */
 
-/* Caller holds the index lock. */
 static void pac_untrack(unsigned long start, unsigned long end)
 {
-	unsigned long seq = atomic_long_read(&pac_flush_seq);
+	unsigned long flags, seq;
 
+	spin_lock_irqsave(&pac_untracked_lock, flags);
+	seq = atomic_long_read(&pac_flush_seq);
 	if (!pac_untracked.active) {
 		pac_untracked.start = start;
 		pac_untracked.end = end;
@@ -550,6 +576,7 @@ static void pac_untrack(unsigned long start, unsigned long end)
 		pac_untracked.end = max(pac_untracked.end, end);
 	}
 	pac_untracked.seq = seq;
+	spin_unlock_irqrestore(&pac_untracked_lock, flags);
 	atomic_long_inc(&pac_stats.untracked);
 }
 
@@ -562,42 +589,31 @@ depot_stack_handle_t pac_save_stack(void)
 	return stack_depot_save(entries, nr, GFP_NOWAIT | __GFP_NOWARN);
 }
 
-/* Record one cleared PTE.  Caller holds the index lock. */
-static void pac_record_one(unsigned long addr, unsigned long pfn,
-			   unsigned long seq, depot_stack_handle_t stack)
+/*
+ * Log one cleared PTE; @log is this CPU's, locked.  Returns false if the
+ * log is full: the caller untracks the address instead.
+ */
+static bool pac_log_one(struct pac_log *log, unsigned long addr,
+			unsigned long pfn, unsigned long seq,
+			depot_stack_handle_t stack)
 {
-	unsigned long idx = addr >> PAGE_SHIFT;
-	void *old;
-
-	if (pfn >> PAC_PFN_BITS) {
-		pac_untrack(addr, addr + PAGE_SIZE);
-		return;
-	}
-	old = __xa_cmpxchg(&pac_index, idx, NULL,
-			   xa_mk_value(pac_entry_make(pfn, seq)),
-			   GFP_NOWAIT | __GFP_NOWARN);
-	if (old) {
-		/*
-		 * No memory, or @addr still has an unflushed entry: it was
-		 * mapped again before its stale translation was flushed.
-		 */
-		if (!xa_is_err(old))
-			atomic_long_inc(&pac_stats.remapped_unflushed);
-		pac_untrack(addr, addr + PAGE_SIZE);
-		return;
-	}
-	if (pac_with_rec(pfn, pac_rec_inc, &stack)) {
-		atomic_long_inc(&pac_stats.lazy_unmaps);
-		atomic_long_inc(&pac_stats.pages_tracked);
-	} else {
-		/* Not RAM with page_ext (ioremap): nothing to protect. */
-		__xa_erase(&pac_index, idx);
-	}
+	if (log->nr >= pac_log_capacity())
+		return false;
+	/* Not RAM with page_ext (ioremap): nothing to protect. */
+	if (!pac_with_rec(pfn, pac_rec_inc, &stack))
+		return true;
+	log->e[log->nr++] = (struct pac_entry){ addr, pfn, seq };
+	log->lo = min(log->lo, addr);
+	log->hi = max(log->hi, addr);
+	atomic_long_inc(&pac_stats.lazy_unmaps);
+	atomic_long_inc(&pac_stats.pages_tracked);
+	return true;
 }
 
 static void pac_batch_flush(struct page_alias_check_batch *batch)
 {
 	unsigned long flags, seq;
+	struct pac_log *log;
 	unsigned int i;
 
 	if (!batch->nr)
@@ -626,16 +642,18 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		batch->nr = 0;
 		return;
 	}
-	xa_lock_irqsave(&pac_index, flags);
-	/*
-	 * Read the sequence under the index lock: a flush that began earlier
-	 * and walks the index after us must find our entries (and drops them
-	 * only if it began before this read).
-	 */
+	local_irq_save(flags);
+	log = this_cpu_ptr(&pac_logs);
+	spin_lock(&log->lock);
 	seq = atomic_long_read(&pac_flush_seq);
 	for (i = 0; i < batch->nr; i++)
-		pac_record_one(batch->addr[i], batch->pfn[i], seq, batch->stack);
-	xa_unlock_irqrestore(&pac_index, flags);
+		if (!pac_log_one(log, batch->addr[i], batch->pfn[i], seq,
+				 batch->stack))
+			break;
+	spin_unlock_irqrestore(&log->lock, flags);
+	/* The log is full: the rest of the batch is untracked. */
+	for (; i < batch->nr; i++)
+		pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
 	batch->nr = 0;
 }
 
@@ -672,23 +690,23 @@ unsigned long __page_alias_check_flush_begin(void)
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_flush_begin);
 
-/* A flush that began at sequence number *@arg drops an entry it covered. */
-static void pac_flush_one(unsigned long idx, void *entry, void *arg)
+/* A flush that began at sequence number *@arg retires an entry it covered. */
+static bool pac_flush_one(struct pac_entry *e, void *arg)
 {
-	if (!pac_seq_before(pac_entry_seq(entry), *(unsigned long *)arg) &&
+	if (!pac_seq_before(e->seq, *(unsigned long *)arg) &&
 	    !(IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
 	      READ_ONCE(pac_test_ignore_seq)))
-		return;
-	__xa_erase(&pac_index, idx);
-	pac_with_rec(pac_entry_pfn(entry), pac_rec_dec, NULL);
+		return false;
+	pac_with_rec(e->pfn, pac_rec_dec, NULL);
 	atomic_long_dec(&pac_stats.pages_tracked);
 	atomic_long_inc(&pac_stats.entries_flushed);
+	return true;
 }
 
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 				  unsigned long seq)
 {
-	unsigned long idx, last, flags;
+	unsigned long last, flags;
 
 	if (end <= start)
 		return;
@@ -697,8 +715,7 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 	 * reaches the page of (end - 1) only if whole steps get there.  Count
 	 * only the pages a step landed in.
 	 */
-	idx = start >> PAGE_SHIFT;
-	last = (start + round_down(end - start - 1, PAGE_SIZE)) >> PAGE_SHIFT;
+	last = start + round_down(end - start - 1, PAGE_SIZE);
 	atomic_long_inc(&pac_stats.flushes_seen);
 	/* Approximate: a flush of another CPU during a check counts too. */
 	if (atomic_read(&pac_in_purge))
@@ -709,15 +726,16 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 		return;
 	}
 
-	pac_maybe_age();
-	pac_index_walk(idx, last, pac_flush_one, &seq);
-	xa_lock_irqsave(&pac_index, flags);
-	/* The untracked range keeps its whole sequence number. */
-	if (pac_untracked.active && start <= pac_untracked.start &&
-	    last >= (pac_untracked.end - 1) >> PAGE_SHIFT &&
-	    (long)(seq - pac_untracked.seq) > 0)
+	/* Entries hold page-aligned addresses: @start's page is covered. */
+	pac_logs_walk(start & PAGE_MASK, last, pac_flush_one, &seq);
+	if (!READ_ONCE(pac_untracked.active))
+		return;
+	spin_lock_irqsave(&pac_untracked_lock, flags);
+	if (pac_untracked.active && (start & PAGE_MASK) <= pac_untracked.start &&
+	    (last | ~PAGE_MASK) >= pac_untracked.end - 1 &&
+	    pac_seq_before(pac_untracked.seq, seq))
 		pac_untracked.active = false;
-	xa_unlock_irqrestore(&pac_index, flags);
+	spin_unlock_irqrestore(&pac_untracked_lock, flags);
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_flush_end);
 
@@ -817,7 +835,7 @@ static void pac_scan(const struct page_alias_check_req *req,
 	}
 }
 
-/* Dirty pages looked up in the index after a purge, at most. */
+/* Dirty pages looked up in the logs after a purge, at most. */
 #define PAC_VERIFY_MAX	16
 
 /* Dirty pages of a request, and which have an entry older than @seq. */
@@ -828,22 +846,21 @@ struct pac_old_entries {
 	bool old[PAC_VERIFY_MAX];
 };
 
-static void pac_old_one(unsigned long idx, void *entry, void *arg)
+static bool pac_old_one(struct pac_entry *e, void *arg)
 {
 	struct pac_old_entries *o = arg;
-	unsigned long pfn = pac_entry_pfn(entry);
 	unsigned int i;
 
-	if (!pac_seq_before(pac_entry_seq(entry), o->seq))
-		return;
-	for (i = 0; i < o->nr; i++)
-		if (o->pfn[i] == pfn)
-			o->old[i] = true;
+	if (pac_seq_before(e->seq, o->seq))
+		for (i = 0; i < o->nr; i++)
+			if (o->pfn[i] == e->pfn)
+				o->old[i] = true;
+	return false;
 }
 
 /*
  * Pages of @req still holding an entry recorded before flush @seq began
- * (among the first PAC_VERIFY_MAX dirty ones; one walk of the index);
+ * (among the first PAC_VERIFY_MAX dirty ones; one walk of the logs);
  * *@first is the first of them.  *@dirty tells whether any page is dirty.
  */
 static unsigned long pac_count_old_entries(const struct page_alias_check_req *req,
@@ -861,7 +878,7 @@ static unsigned long pac_count_old_entries(const struct page_alias_check_req *re
 	}
 	*dirty = o.nr > 0;
 	if (o.nr)
-		pac_index_walk(0, ULONG_MAX, pac_old_one, &o);
+		pac_logs_walk(0, ULONG_MAX, pac_old_one, &o);
 	for (i = 0; i < o.nr; i++)
 		if (o.old[i] && !old++)
 			*first = o.pfn[i];
@@ -975,10 +992,8 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	 * looked.  Epoch mode verifies nothing and takes none, so that only
 	 * flushes move its stamps away from the clean point.
 	 */
-	if (!page_alias_check_epoch) {
+	if (!page_alias_check_epoch)
 		seq = atomic_long_inc_return(&pac_flush_seq);
-		pac_maybe_age();
-	}
 	pac_scan(req, &scan, policy);
 	if (!scan.dirty && !scan.unknown && !pac_untracked_pending()) {
 		atomic_long_inc(&pac_stats.checks_clean);
@@ -1035,19 +1050,20 @@ void pac_purge_all(void)
 	flush_tlb_all();
 }
 
-/* ---- index queries for reports and debugfs ------------------------------- */
+/* ---- log queries for reports and debugfs --------------------------------- */
 
 struct pac_addrs {
 	unsigned long pfn, *addrs;
 	int n, max;
 };
 
-static void pac_addr_one(unsigned long idx, void *entry, void *arg)
+static bool pac_addr_one(struct pac_entry *e, void *arg)
 {
 	struct pac_addrs *a = arg;
 
-	if (pac_entry_pfn(entry) == a->pfn && a->n < a->max)
-		a->addrs[a->n++] = idx << PAGE_SHIFT;
+	if (e->pfn == a->pfn && a->n < a->max)
+		a->addrs[a->n++] = e->addr;
+	return false;
 }
 
 /* Up to @max stale virtual addresses of @pfn; returns how many were found. */
@@ -1055,7 +1071,7 @@ int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max)
 {
 	struct pac_addrs a = { .pfn = pfn, .addrs = addrs, .max = max };
 
-	pac_index_walk(0, ULONG_MAX, pac_addr_one, &a);
+	pac_logs_walk(0, ULONG_MAX, pac_addr_one, &a);
 	return a.n;
 }
 
@@ -1067,25 +1083,24 @@ depot_stack_handle_t pac_unmap_stack(unsigned long pfn)
 	return rec.unmap;
 }
 
-static void pac_show_one(unsigned long idx, void *entry, void *arg)
+static bool pac_show_one(struct pac_entry *e, void *arg)
 {
-	unsigned long pfn = pac_entry_pfn(entry);
-
-	seq_printf(arg, "0x%lx 0x%lx %lu %d\n", idx << PAGE_SHIFT, pfn,
-		   pac_entry_seq(entry), page_alias_check_pfn(pfn));
+	seq_printf(arg, "0x%lx 0x%lx %lu %d\n", e->addr, e->pfn, e->seq,
+		   page_alias_check_pfn(e->pfn));
+	return false;
 }
 
-/* Print the index for debugfs "pages": one line per unflushed mapping. */
+/* Print the logs for debugfs "pages": one line per unflushed mapping. */
 void pac_show_index(struct seq_file *m)
 {
 	unsigned long flags;
 
 	seq_puts(m, "# vaddr pfn seq unflushed\n");
-	pac_index_walk(0, ULONG_MAX, pac_show_one, m);
-	xa_lock_irqsave(&pac_index, flags);
+	pac_logs_walk(0, ULONG_MAX, pac_show_one, m);
+	spin_lock_irqsave(&pac_untracked_lock, flags);
 	if (pac_untracked.active)
 		seq_printf(m, "# untracked 0x%lx-0x%lx seq %lu\n",
 			   pac_untracked.start, pac_untracked.end,
 			   pac_untracked.seq);
-	xa_unlock_irqrestore(&pac_index, flags);
+	spin_unlock_irqrestore(&pac_untracked_lock, flags);
 }

@@ -8,10 +8,6 @@
 
 struct seq_file;
 
-/* Flush sequence bits kept in an index entry (the rest is the pfn). */
-#define PAC_SEQ_BITS	22
-#define PAC_SEQ_MASK	((1UL << PAC_SEQ_BITS) - 1)
-
 /*
  * Default for page_alias_check_walk_max, in pages: under policy "purge", a
  * request larger than this purges once instead of checking every page.
@@ -24,13 +20,11 @@ struct seq_file;
 #define PAC_WALK_MAX_DEFAULT	128UL
 
 struct pac_stats {
-	atomic_long_t pages_tracked;	/* index entries now (unflushed maps) */
+	atomic_long_t pages_tracked;	/* log entries now (unflushed maps) */
 	atomic_long_t lazy_unmaps;	/* entries ever recorded */
 	atomic_long_t flushes_seen;	/* kernel TLB flushes observed */
 	atomic_long_t entries_flushed;	/* entries dropped by a flush */
-	atomic_long_t entries_aged;	/* entries moved up to PAC_AGE_LIMIT */
 	atomic_long_t untracked;	/* entries not recordable: purge instead */
-	atomic_long_t remapped_unflushed; /* address reused before its flush */
 	atomic_long_t checks;		/* requests checked (policy not off) */
 	atomic_long_t checks_clean;	/* ... with no alias */
 	atomic_long_t checks_large;	/* ... too big to walk: purged */
@@ -68,12 +62,12 @@ void pac_bool_param(const char *name, const char *buf, bool *val);
 const char *page_alias_check_policy_name(int policy);
 
 bool pac_seq_before(unsigned long entry, unsigned long flush);
-unsigned long pac_entry_make(unsigned long pfn, unsigned long seq);
 unsigned long pac_read_flush_seq(void);
 void pac_set_flush_seq(unsigned long seq);
 unsigned long pac_read_clean_seq(void);
 extern bool pac_test_ignore_seq;
 extern unsigned long pac_walk_hold_max;
+extern unsigned int pac_test_log_limit;
 void pac_memory_offline(void);
 
 enum pac_fault {

@@ -13,6 +13,7 @@
 #include <linux/ktime.h>
 #include <linux/gfp.h>
 #include <linux/kasan.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/page_alias_check.h>
@@ -136,7 +137,7 @@ static void pac_vmalloc_purge(void)
 		flush_tlb_all();
 }
 
-/* Tests of what only the strict (index) mode can tell. */
+/* Tests of what only the strict (logging) mode can tell. */
 static void pac_need_strict(struct kunit *test)
 {
 	if (page_alias_check_epoch)
@@ -317,14 +318,9 @@ static void vm_unmap_ram_area_marks_dirty(struct kunit *test)
 }
 
 /*
- * A flush must drop every entry it covers while other CPUs add and drop
- * entries: two CPUs run lib/test_vmalloc's pattern (vmalloc and vfree of
- * single pages, many lazy areas, purges of hundreds of entries).  No
- * address may come back from vmalloc while the index still holds an
- * unflushed entry for it.  (An xas walk that erased entries and paused
- * used to skip some; this test did not reproduce that, lib/test_vmalloc's
- * full_fit_alloc_test with two threads does: see the "upstream" guest
- * test of make check-debug.)
+ * The logs must keep up while other CPUs add and retire entries: two CPUs
+ * run lib/test_vmalloc's pattern (vmalloc and vfree of single pages, many
+ * lazy areas, purges of hundreds of entries) and no log may fill up.
  */
 static int pac_vmalloc_churn(void *arg)
 {
@@ -343,13 +339,13 @@ static void flush_keeps_up_with_vmalloc_churn(struct kunit *test)
 {
 	struct task_struct *churn;
 	unsigned long deadline;
-	long remapped;
+	long untracked;
 
 	pac_need_strict(test);
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
 	pac_settle();
-	remapped = STAT(remapped_unflushed);
+	untracked = STAT(untracked);
 	churn = kthread_create(pac_vmalloc_churn, NULL, "pac_churn");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(churn));
 	kthread_bind(churn, cpumask_last(cpu_online_mask));
@@ -364,8 +360,7 @@ static void flush_keeps_up_with_vmalloc_churn(struct kunit *test)
 		cond_resched();
 	}
 	kthread_stop(churn);
-	KUNIT_EXPECT_EQ(test, STAT(remapped_unflushed) - remapped, 0L);
-	KUNIT_EXPECT_EQ(test, STAT(untracked), 0L);
+	KUNIT_EXPECT_EQ(test, STAT(untracked) - untracked, 0L);
 }
 
 /* VM_FLUSH_RESET_PERMS areas are flushed at once: never dirty after vfree. */
@@ -559,40 +554,34 @@ static void purge_then_reuse_is_no_miss(struct kunit *test)
 
 static void seq_compare(struct kunit *test)
 {
-	unsigned long half = (PAC_SEQ_MASK >> 1) + 1;
-
 	KUNIT_EXPECT_TRUE(test, pac_seq_before(4, 5));
 	KUNIT_EXPECT_FALSE(test, pac_seq_before(5, 5));
 	KUNIT_EXPECT_FALSE(test, pac_seq_before(6, 5));
-	/* Across the wrap of the stored bits. */
-	KUNIT_EXPECT_TRUE(test, pac_seq_before(PAC_SEQ_MASK, PAC_SEQ_MASK + 1));
-	KUNIT_EXPECT_TRUE(test, pac_seq_before(PAC_SEQ_MASK - 1, PAC_SEQ_MASK + 3));
-	KUNIT_EXPECT_FALSE(test, pac_seq_before(2, PAC_SEQ_MASK + 3));
-	/* Up to half the space behind counts as older ... */
-	KUNIT_EXPECT_TRUE(test, pac_seq_before(0, half));
-	/* ... beyond it reads as newer: the page stays dirty (safe). */
-	KUNIT_EXPECT_FALSE(test, pac_seq_before(0, half + 1));
+	/* Across the wrap of an unsigned long. */
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(ULONG_MAX, 0));
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(ULONG_MAX - 1, 2));
+	KUNIT_EXPECT_FALSE(test, pac_seq_before(2, ULONG_MAX));
+	/* Far behind is still older (22 bits once were kept: 2^21 was not). */
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(0, (1UL << 21) + 1));
+	KUNIT_EXPECT_TRUE(test, pac_seq_before(0, 1UL << 40));
 }
 
 static void seq_wrap_end_to_end(struct kunit *test)
 {
 	struct page *page;
-	unsigned long seq;
 
 	pac_need_strict(test);
 	page = pac_alloc_page(test);
 
-	pac_settle();	/* index empty: no entry can be misjudged */
-	seq = pac_read_flush_seq();
-	pac_set_flush_seq((seq | PAC_SEQ_MASK) - 1);
+	pac_settle();	/* logs empty: no entry can be misjudged */
+	pac_set_flush_seq(ULONG_MAX - 1);
 	pac_lazy_alias(test, page);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 	flush_tlb_all();
 	flush_tlb_all();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
-	/* The stored bits wrapped between the unmap and the flush. */
-	KUNIT_EXPECT_GT(test, pac_read_flush_seq() >> PAC_SEQ_BITS,
-			seq >> PAC_SEQ_BITS);
+	/* The sequence wrapped between the unmap and the flush. */
+	KUNIT_EXPECT_LT(test, pac_read_flush_seq(), 16UL);
 	pac_lazy_alias(test, page);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 	pac_vmalloc_purge();
@@ -601,15 +590,14 @@ static void seq_wrap_end_to_end(struct kunit *test)
 }
 
 /*
- * An entry keeps PAC_SEQ_BITS of its sequence number.  One that no flush
- * covered while half that space went by (a vmap_block's dirty range under
- * heavy CPA churn) must still be cleaned by the flush that finally covers
- * it: before aging it read as newer than that flush and stayed dirty.
+ * An entry that no flush covered for a long time (a vmap_block's dirty
+ * range under heavy CPA churn; every check takes a number) must still be
+ * cleaned by the flush that finally covers it.  Entries once kept 22 bits
+ * of the number: 2^21 later they read as newer than every flush.
  */
 static void seq_old_entry_is_still_flushed(struct kunit *test)
 {
 	struct page *page;
-	long aged;
 
 	pac_need_strict(test);
 	page = pac_alloc_page(test);
@@ -617,26 +605,80 @@ static void seq_old_entry_is_still_flushed(struct kunit *test)
 	pac_settle();
 	pac_lazy_alias(test, page);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
-	/* As if 2^21 flushes of other ranges had gone by. */
-	aged = STAT(entries_aged);
-	pac_set_flush_seq(pac_read_flush_seq() + (PAC_SEQ_MASK >> 1) + 2);
+	pac_set_flush_seq(pac_read_flush_seq() + (1UL << 40) + (1UL << 21) + 2);
 	flush_tlb_all();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
-	KUNIT_EXPECT_GE(test, STAT(entries_aged) - aged, 1);
 	__free_page(page);
 }
+
+#ifdef CONFIG_KPROBES
+static atomic_t pac_purges_seen;
+
+static int pac_purge_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	atomic_inc(&pac_purges_seen);
+	return 0;
+}
+
+/*
+ * A full log loses no protection: what does not fit is untracked, and then
+ * every check purges, even one of a clean page, until a flush covers it.
+ * The purge is watched by a kprobe on vm_unmap_aliases(), not through the
+ * checker's counters.
+ */
+static void log_full_untracks_and_purges(struct kunit *test)
+{
+	struct kprobe kp = {
+		.symbol_name = "vm_unmap_aliases",
+		.pre_handler = pac_purge_pre,
+	};
+	struct page *pages[4], *clean;
+	long untracked;
+	void *addr;
+	int i, seen;
+
+	pac_need_strict(test);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = pac_alloc_page(test);
+	clean = pac_alloc_page(test);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&kp), 0);
+	pac_settle();
+	untracked = STAT(untracked);
+	/* Room for one entry at most (others may be in the log already). */
+	WRITE_ONCE(pac_test_log_limit, 1);
+	addr = vmap(pages, ARRAY_SIZE(pages), VM_MAP, PAGE_KERNEL);
+	if (addr)
+		vunmap(addr);
+	WRITE_ONCE(pac_test_log_limit, 0);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	KUNIT_EXPECT_GE(test, STAT(untracked) - untracked, 3L);
+	seen = atomic_read(&pac_purges_seen);
+	page_alias_check_range(clean, 1, "kunit log full");
+	KUNIT_EXPECT_GT(test, atomic_read(&pac_purges_seen), seen);
+	unregister_kprobe(&kp);
+	pac_settle();
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		__free_page(pages[i]);
+	__free_page(clean);
+}
+#else
+static void log_full_untracks_and_purges(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_KPROBES");
+}
+#endif
 
 #define PAC_TEST_WALK_ENTRIES	600
 
 /*
- * A flush walks the index entries in its range with IRQs off: the lock is
+ * A flush walks the log entries in its range with IRQs off: the lock is
  * dropped every PAC_WALK_BATCH entries visited, kept or not (it used to
  * count only the entries it dropped, so a range full of newer entries was
  * walked in one hold).
  */
 static void flush_walk_drops_lock(struct kunit *test)
 {
-	unsigned long seq, lo = ULONG_MAX, hi = 0, addr;
+	unsigned long seq, lo = ULONG_MAX, hi = 0, addr, held;
 	struct page *page;
 	int i;
 
@@ -657,8 +699,9 @@ static void flush_walk_drops_lock(struct kunit *test)
 	__page_alias_check_flush_end(lo, hi, seq);
 	/* All visited, none dropped, the lock released every batch. */
 	KUNIT_EXPECT_GT(test, page_alias_check_pfn(pfn_of(page)), 2 * 256);
-	KUNIT_EXPECT_GT(test, READ_ONCE(pac_walk_hold_max), 0UL);
-	KUNIT_EXPECT_LE(test, READ_ONCE(pac_walk_hold_max), 256UL);
+	held = READ_ONCE(pac_walk_hold_max);
+	KUNIT_EXPECT_GT(test, held, 0UL);
+	KUNIT_EXPECT_LE(test, held, 256UL);
 	pac_vmalloc_purge();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	__free_page(page);
@@ -666,7 +709,7 @@ static void flush_walk_drops_lock(struct kunit *test)
 
 /*
  * A memory block going offline frees its page_ext; an entry of one of its
- * pages left in the index would be counted down later in the page_ext the
+ * pages left in a log would be counted down later in the page_ext the
  * block gets when it comes back.  The MEM_OFFLINE notifier must retire
  * such entries with a flush (it used to do nothing).  Called here as the
  * notifier calls it, since the test kernel has no memory hotplug.
@@ -683,6 +726,105 @@ static void memory_offline_retires_entries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
 	__free_page(page);
 }
+
+#ifdef CONFIG_KPROBES
+/*
+ * Lazy unmaps made before the checker is enabled (with deferred struct page
+ * init, after SMP bring-up) are not recorded and their pages may be free
+ * already, so enabling must flush everything once.  Watched from outside
+ * the checker: kretprobes count the flush_tlb_all() calls that completed
+ * until just after a lazy unmap made here, and until the checker's page_ext
+ * init returned.  Armed by an early initcall, disarmed before the tests.
+ */
+static struct {
+	atomic_t flushes;
+	int after_unmap, at_enable;
+	bool armed, enabled;
+} pac_early;
+
+static int pac_early_flush_ret(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	atomic_inc(&pac_early.flushes);
+	return 0;
+}
+
+static int pac_early_init_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	pac_early.at_enable = atomic_read(&pac_early.flushes);
+	pac_early.enabled = true;
+	return 0;
+}
+
+static struct kretprobe pac_early_flush_rp = {
+	.kp.symbol_name = "flush_tlb_all",
+	.handler = pac_early_flush_ret,
+};
+
+static struct kretprobe pac_early_init_rp = {
+	.kp.symbol_name = "init_page_alias_check",
+	.handler = pac_early_init_ret,
+};
+
+static int __init pac_early_unmap(void)
+{
+	struct page *page;
+	void *addr;
+
+	/* Enabled right after vmalloc_init(): nothing to flush. */
+	if (static_branch_unlikely(&page_alias_check_key))
+		return 0;
+	if (register_kretprobe(&pac_early_flush_rp))
+		return 0;
+	if (register_kretprobe(&pac_early_init_rp))
+		goto out_flush;
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		goto out_init;
+	addr = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (addr) {
+		READ_ONCE(*(char *)addr);
+		vunmap(addr);
+		pac_early.after_unmap = atomic_read(&pac_early.flushes);
+		pac_early.armed = true;
+	}
+	__free_page(page);
+	if (pac_early.armed)
+		return 0;
+out_init:
+	unregister_kretprobe(&pac_early_init_rp);
+out_flush:
+	unregister_kretprobe(&pac_early_flush_rp);
+	return 0;
+}
+early_initcall(pac_early_unmap);
+
+static int __init pac_early_disarm(void)
+{
+	if (pac_early.armed) {
+		unregister_kretprobe(&pac_early_init_rp);
+		unregister_kretprobe(&pac_early_flush_rp);
+	}
+	return 0;
+}
+late_initcall_sync(pac_early_disarm);
+
+static void early_unmaps_flushed_when_enabled(struct kunit *test)
+{
+	if (!pac_early.armed)
+		kunit_skip(test, "checker enabled before the early initcalls");
+	KUNIT_ASSERT_TRUE(test, pac_early.enabled);
+	kunit_info(test, "full flushes: %d by the early unmap, %d by enabling\n",
+		   pac_early.after_unmap, pac_early.at_enable);
+	KUNIT_EXPECT_GT(test, pac_early.at_enable, pac_early.after_unmap);
+}
+#else
+static void early_unmaps_flushed_when_enabled(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_KPROBES");
+}
+#endif
 
 #if defined(CONFIG_KASAN_VMALLOC) && defined(CONFIG_X86)
 /* vmalloc bytes one page of KASAN shadow covers. */
@@ -1288,8 +1430,10 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(seq_wrap_end_to_end),
 	KUNIT_CASE(seq_old_entry_is_still_flushed),
 	KUNIT_CASE(flush_walk_drops_lock),
+	KUNIT_CASE(log_full_untracks_and_purges),
 	KUNIT_CASE(kasan_shadow_release_marks_dirty),
 	KUNIT_CASE(memory_offline_retires_entries),
+	KUNIT_CASE(early_unmaps_flushed_when_enabled),
 	KUNIT_CASE(epoch_needs_purge_or_full_flush),
 	KUNIT_CASE(epoch_unqueued_unmap_survives_purge),
 	KUNIT_CASE(epoch_older_stamp_does_not_win),

@@ -106,7 +106,7 @@ struct page_alias_check_req {
 
 /*
  * Cleared PTEs of one page table walk, recorded PAGE_ALIAS_CHECK_BATCH at a
- * time so that the index lock and the unmap stack are taken once per batch
+ * time so that the log lock and the unmap stack are taken once per batch
  * and once per walk, not once per PTE.  Lives on the walker's stack.
  */
 struct page_alias_check_batch {
