@@ -107,7 +107,18 @@ unsigned long page_alias_check_walk_max = PAC_WALK_MAX_DEFAULT;
 /* Report lazy aliases at permission-only changes too (debugfs). */
 bool page_alias_check_report_perm;
 
-struct pac_stats pac_stats;
+DEFINE_PER_CPU(struct pac_stats, pac_stats);
+
+/* The counter at @offset in struct pac_stats, summed over all CPUs. */
+long pac_stat_sum(size_t offset)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *(long *)((char *)per_cpu_ptr(&pac_stats, cpu) + offset);
+	return sum;
+}
 
 /* One lazy unmap that no observed flush has covered yet. */
 struct pac_entry {
@@ -577,7 +588,7 @@ static void pac_untrack(unsigned long start, unsigned long end)
 	}
 	pac_untracked.seq = seq;
 	spin_unlock_irqrestore(&pac_untracked_lock, flags);
-	atomic_long_inc(&pac_stats.untracked);
+	pac_stat_inc(untracked);
 }
 
 depot_stack_handle_t pac_save_stack(void)
@@ -605,8 +616,8 @@ static bool pac_log_one(struct pac_log *log, unsigned long addr,
 	log->e[log->nr++] = (struct pac_entry){ addr, pfn, seq };
 	log->lo = min(log->lo, addr);
 	log->hi = max(log->hi, addr);
-	atomic_long_inc(&pac_stats.lazy_unmaps);
-	atomic_long_inc(&pac_stats.pages_tracked);
+	pac_stat_inc(lazy_unmaps);
+	pac_stat_inc(pages_tracked);
 	return true;
 }
 
@@ -638,7 +649,7 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 
 		for (i = 0; i < batch->nr; i++)
 			if (pac_with_rec(batch->pfn[i], pac_rec_stamp, &st))
-				atomic_long_inc(&pac_stats.lazy_unmaps);
+				pac_stat_inc(lazy_unmaps);
 		batch->nr = 0;
 		return;
 	}
@@ -698,8 +709,8 @@ static bool pac_flush_one(struct pac_entry *e, void *arg)
 	      READ_ONCE(pac_test_ignore_seq)))
 		return false;
 	pac_with_rec(e->pfn, pac_rec_dec, NULL);
-	atomic_long_dec(&pac_stats.pages_tracked);
-	atomic_long_inc(&pac_stats.entries_flushed);
+	pac_stat_dec(pages_tracked);
+	pac_stat_inc(entries_flushed);
 	return true;
 }
 
@@ -716,10 +727,10 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 	 * only the pages a step landed in.
 	 */
 	last = start + round_down(end - start - 1, PAGE_SIZE);
-	atomic_long_inc(&pac_stats.flushes_seen);
+	pac_stat_inc(flushes_seen);
 	/* Approximate: a flush of another CPU during a check counts too. */
 	if (atomic_read(&pac_in_purge))
-		atomic_long_inc(&pac_stats.flushes_in_checks);
+		pac_stat_inc(flushes_in_checks);
 	if (page_alias_check_epoch) {
 		if (start == 0 && end == ULONG_MAX)
 			pac_epoch_done(seq);
@@ -802,7 +813,7 @@ static void pac_unmap_aliases(void)
 /* Purge everything vmalloc knows of. */
 static void pac_purge(void)
 {
-	atomic_long_inc(&pac_stats.purges_forced);
+	pac_stat_inc(purges_forced);
 	pac_unmap_aliases();
 }
 
@@ -911,7 +922,7 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
 	if (!dirty && !pac_untracked_pending())
 		return;
 	if (missed) {
-		atomic_long_inc(&pac_stats.purge_missed);
+		pac_stat_inc(purge_missed);
 		pac_report_purge_missed(req, first, missed);
 	}
 	/* Observed by the x86 hook like any other flush: drops everything. */
@@ -928,19 +939,19 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
 static void pac_found_lazy_alias(const struct page_alias_check_req *req,
 				 const struct pac_scan *scan, int policy)
 {
-	atomic_long_inc(&pac_stats.aliases_found);
-	atomic_long_add(scan->dirty, &pac_stats.alias_pages);
+	pac_stat_inc(aliases_found);
+	pac_stat_add(alias_pages, scan->dirty);
 	switch (req->change) {
 	case PAGE_ALIAS_CHANGE_PERM:
-		atomic_long_inc(&pac_stats.aliases_perm);
+		pac_stat_inc(aliases_perm);
 		if (!READ_ONCE(page_alias_check_report_perm))
 			return;
 		break;
 	case PAGE_ALIAS_CHANGE_CACHE:
-		atomic_long_inc(&pac_stats.aliases_cache);
+		pac_stat_inc(aliases_cache);
 		break;
 	default:
-		atomic_long_inc(&pac_stats.aliases_other);
+		pac_stat_inc(aliases_other);
 		break;
 	}
 	if (policy >= PAGE_ALIAS_CHECK_WARN)
@@ -970,18 +981,18 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 		return;
 	}
 	if (policy == PAGE_ALIAS_CHECK_OFF) {
-		atomic_long_inc(&pac_stats.purges_blind);
+		pac_stat_inc(purges_blind);
 		pac_unmap_aliases();
 		return;
 	}
-	atomic_long_inc(&pac_stats.checks);
+	pac_stat_inc(checks);
 	/*
 	 * Only "purge" takes the shortcut: "warn" and "bug" are for finding
 	 * aliases and always look at every page.
 	 */
 	if (policy == PAGE_ALIAS_CHECK_PURGE &&
 	    req->nr > READ_ONCE(page_alias_check_walk_max)) {
-		atomic_long_inc(&pac_stats.checks_large);
+		pac_stat_inc(checks_large);
 		pac_purge();
 		return;
 	}
@@ -996,8 +1007,8 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 		seq = atomic_long_inc_return(&pac_flush_seq);
 	pac_scan(req, &scan, policy);
 	if (!scan.dirty && !scan.unknown && !pac_untracked_pending()) {
-		atomic_long_inc(&pac_stats.checks_clean);
-		atomic_long_inc(&pac_stats.purges_skipped);
+		pac_stat_inc(checks_clean);
+		pac_stat_inc(purges_skipped);
 		return;
 	}
 	if (scan.dirty)

@@ -4,6 +4,7 @@
 #define _MM_PAGE_ALIAS_CHECK_H
 
 #include <linux/page_alias_check.h>
+#include <linux/percpu.h>
 #include <linux/stackdepot.h>
 
 struct seq_file;
@@ -19,37 +20,46 @@ struct seq_file;
  */
 #define PAC_WALK_MAX_DEFAULT	128UL
 
+/*
+ * Counters for debugfs "stats", per CPU so that the hot paths do no
+ * atomic operation on a shared line; summed when read.
+ */
 struct pac_stats {
-	atomic_long_t pages_tracked;	/* log entries now (unflushed maps) */
-	atomic_long_t lazy_unmaps;	/* entries ever recorded */
-	atomic_long_t flushes_seen;	/* kernel TLB flushes observed */
-	atomic_long_t entries_flushed;	/* entries dropped by a flush */
-	atomic_long_t untracked;	/* entries not recordable: purge instead */
-	atomic_long_t checks;		/* requests checked (policy not off) */
-	atomic_long_t checks_clean;	/* ... with no alias */
-	atomic_long_t checks_large;	/* ... too big to walk: purged */
-	atomic_long_t aliases_found;	/* ... with at least one dirty page */
-	atomic_long_t alias_pages;	/* dirty pages in those requests */
-	atomic_long_t aliases_cache;	/* ... at a cache mode change */
-	atomic_long_t aliases_perm;	/* ... at a permission-only change */
-	atomic_long_t aliases_other;	/* ... for callers without a purge */
-	atomic_long_t purges_forced;	/* vm_unmap_aliases() done by checks */
-	atomic_long_t purges_skipped;	/* vm_unmap_aliases() avoided */
-	atomic_long_t purges_blind;	/* ... done unchecked, policy off */
-	atomic_long_t flushes_in_checks; /* TLB flushes during those purges */
-	atomic_long_t purge_missed;	/* page still dirty after a purge */
-	atomic_long_t reports;		/* reports, printed or rate-limited */
-	atomic_long_t reports_suppressed; /* ... not printed (rate limit) */
+	long pages_tracked;		/* log entries now (unflushed maps) */
+	long lazy_unmaps;		/* entries ever recorded */
+	long flushes_seen;		/* kernel TLB flushes observed */
+	long entries_flushed;		/* entries dropped by a flush */
+	long untracked;			/* entries not recordable: purge instead */
+	long checks;			/* requests checked (policy not off) */
+	long checks_clean;		/* ... with no alias */
+	long checks_large;		/* ... too big to walk: purged */
+	long aliases_found;		/* ... with at least one dirty page */
+	long alias_pages;		/* dirty pages in those requests */
+	long aliases_cache;		/* ... at a cache mode change */
+	long aliases_perm;		/* ... at a permission-only change */
+	long aliases_other;		/* ... for callers without a purge */
+	long purges_forced;		/* vm_unmap_aliases() done by checks */
+	long purges_skipped;		/* vm_unmap_aliases() avoided */
+	long purges_blind;		/* ... done unchecked, policy off */
+	long flushes_in_checks;		/* TLB flushes during those purges */
+	long purge_missed;		/* page still dirty after a purge */
+	long reports;			/* reports, printed or rate-limited */
+	long reports_suppressed;	/* ... not printed (rate limit) */
 	/* Live mappings (page_alias_check_live=on) */
-	atomic_long_t live_maps;	/* pages mapped (vmap, vmalloc, ioremap) */
-	atomic_long_t live_unmaps;	/* ... unmapped again */
-	atomic_long_t live_unbalanced;	/* unmaps of mappings made before us */
-	atomic_long_t live_aliases;	/* CPA vs a live mapping of another mode */
-	atomic_long_t map_conflicts;	/* mapped in a mode other than the page's */
-	atomic_long_t freed_mapped;	/* freed while still mapped */
+	long live_maps;			/* pages mapped (vmap, vmalloc, ioremap) */
+	long live_unmaps;		/* ... unmapped again */
+	long live_unbalanced;		/* unmaps of mappings made before us */
+	long live_aliases;		/* CPA vs a live mapping of another mode */
+	long map_conflicts;		/* mapped in a mode other than the page's */
+	long freed_mapped;		/* freed while still mapped */
 };
 
-extern struct pac_stats pac_stats;
+DECLARE_PER_CPU(struct pac_stats, pac_stats);
+#define pac_stat_inc(name)	this_cpu_inc(pac_stats.name)
+#define pac_stat_dec(name)	this_cpu_dec(pac_stats.name)
+#define pac_stat_add(name, n)	this_cpu_add(pac_stats.name, n)
+long pac_stat_sum(size_t offset);
+#define pac_stat_read(name)	pac_stat_sum(offsetof(struct pac_stats, name))
 extern bool pac_stacks;
 extern int page_alias_check_policy;
 extern bool page_alias_check_epoch;

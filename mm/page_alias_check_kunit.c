@@ -28,7 +28,7 @@
 #include "internal.h"
 #include "page_alias_check.h"
 
-#define STAT(name) atomic_long_read(&pac_stats.name)
+#define STAT(name) pac_stat_read(name)
 
 /*
  * A report a case makes on purpose.  The markers around it tell the harness

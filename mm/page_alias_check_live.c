@@ -221,7 +221,7 @@ static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
 		prev_map = xchg(&rec->map, ctx->stack);
 	}
 	page_ext_put(ext);
-	atomic_long_inc(&pac_stats.live_maps);
+	pac_stat_inc(live_maps);
 
 	if (!ctx->check_direct || ctx->mode == PAGE_ALIAS_MODE_UNKNOWN ||
 	    policy == PAGE_ALIAS_CHECK_OFF)
@@ -233,7 +233,7 @@ static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
 	 */
 	if (pac_live_count(old) && pac_live_mode(old) != ctx->mode &&
 	    pac_live_mode(old) != PAGE_ALIAS_MODE_MIXED) {
-		atomic_long_inc(&pac_stats.map_conflicts);
+		pac_stat_inc(map_conflicts);
 		if (policy >= PAGE_ALIAS_CHECK_WARN)
 			pac_report_map_conflict(pfn, ctx->mode, pac_live_mode(old),
 						"a live kernel mapping", prev_map,
@@ -242,7 +242,7 @@ static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
 	}
 	direct = arch_page_alias_direct_mode(pfn);
 	if (direct != PAGE_ALIAS_MODE_UNKNOWN && direct != ctx->mode) {
-		atomic_long_inc(&pac_stats.map_conflicts);
+		pac_stat_inc(map_conflicts);
 		if (policy >= PAGE_ALIAS_CHECK_WARN)
 			pac_report_map_conflict(pfn, ctx->mode, direct,
 						"the direct map", 0, policy);
@@ -289,13 +289,13 @@ static void pac_live_dec(struct pac_live_rec *rec)
 		count = pac_live_count(old);
 		if (!count) {
 			/* Mapped before the checker was enabled. */
-			atomic_long_inc(&pac_stats.live_unbalanced);
+			pac_stat_inc(live_unbalanced);
 			return;
 		}
 		if (count == PAC_LIVE_COUNT_MAX)
 			return;
 	} while (!atomic_try_cmpxchg(&rec->state, &old, old - 1));
-	atomic_long_inc(&pac_stats.live_unmaps);
+	pac_stat_inc(live_unmaps);
 }
 
 /* @nr kernel PTEs mapping @pfn[] were just cleared (vunmap_pte_range()). */
@@ -345,7 +345,7 @@ bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 	new_mode = req->new_mode(req, idx, pfn);
 	if (new_mode == PAGE_ALIAS_MODE_UNKNOWN || new_mode == snap.mode)
 		return false;
-	atomic_long_inc(&pac_stats.live_aliases);
+	pac_stat_inc(live_aliases);
 	if (policy >= PAGE_ALIAS_CHECK_WARN)
 		pac_report_live_alias(req, pfn, snap.count, snap.mode, new_mode,
 				      snap.map, policy);
@@ -375,7 +375,7 @@ void __page_alias_check_free(struct page *page, unsigned int order)
 	page_ext_put(ext);
 	if (!nmapped)
 		return;
-	atomic_long_inc(&pac_stats.freed_mapped);
+	pac_stat_inc(freed_mapped);
 	if (policy >= PAGE_ALIAS_CHECK_WARN)
 		pac_report_freed_mapped(page, order, first_pfn, nmapped,
 					first.count, first.mode, first.map,

@@ -65,11 +65,11 @@ static void pac_report_details(bool diag,
 
 static bool pac_report_allowed_rs(int policy, struct ratelimit_state *rs)
 {
-	atomic_long_inc(&pac_stats.reports);
+	pac_stat_inc(reports);
 	/* A report that ends in BUG() is never suppressed. */
 	if (policy == PAGE_ALIAS_CHECK_BUG || __ratelimit(rs))
 		return true;
-	atomic_long_inc(&pac_stats.reports_suppressed);
+	pac_stat_inc(reports_suppressed);
 	return false;
 }
 
@@ -193,11 +193,11 @@ void pac_report_freed_mapped(struct page *page, unsigned int order,
 
 /* ---- debugfs ------------------------------------------------------------ */
 
-#define PAC_STAT(name) { #name, &pac_stats.name }
+#define PAC_STAT(name) { #name, offsetof(struct pac_stats, name) }
 
 static const struct {
 	const char *name;
-	atomic_long_t *val;
+	size_t offset;
 } pac_stat_list[] = {
 	PAC_STAT(pages_tracked),
 	PAC_STAT(lazy_unmaps),
@@ -242,7 +242,7 @@ static int pac_stats_show(struct seq_file *m, void *v)
 		   pac_live_enabled() ? page_alias_check_live_ops.size : 0);
 	for (i = 0; i < ARRAY_SIZE(pac_stat_list); i++)
 		seq_printf(m, "%s: %ld\n", pac_stat_list[i].name,
-			   atomic_long_read(pac_stat_list[i].val));
+			   pac_stat_sum(pac_stat_list[i].offset));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pac_stats);
