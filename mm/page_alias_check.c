@@ -33,9 +33,13 @@
  * barriers on both sides the PTE clear is visible to every CPU before the
  * flush is sent: the flush removes the translation and no CPU can load it
  * again.  If S >= F the flush may have raced with the clear and the entry
- * is kept.  Entries and counts change only under the lock of their log,
- * and a flush retires only entries it finds: one it misses (appended after
- * the flush walked that log) stays, a false "dirty", never a false "clean".
+ * is kept.  An entry is appended in the same hold of its log's lock as S
+ * is read, and retired (its page's count dropped) in one hold of that lock
+ * too, so no entry is retired twice, and a flush retires only entries it
+ * finds.  Entries appended while a flush walks a log read S after F was
+ * taken and are not its to retire; the walk is ordered so that entries
+ * moved by another walk are never skipped (pac_log_walk()), so a flush of
+ * everything leaves no older entry behind.
  *
  * The logs are per CPU so that unmapping takes no global lock and
  * allocates nothing; a kernel TLB flush interrupts every CPU anyway, so
@@ -116,7 +120,8 @@ long pac_stat_sum(size_t offset)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += *(long *)((char *)per_cpu_ptr(&pac_stats, cpu) + offset);
+		sum += READ_ONCE(*(long *)((char *)per_cpu_ptr(&pac_stats, cpu) +
+					   offset));
 	return sum;
 }
 
@@ -147,9 +152,13 @@ static unsigned int pac_log_size __ro_after_init;
 
 static atomic_long_t pac_flush_seq;
 
-/* Test hooks: a smaller log, and the most entries a walk held its lock for. */
+/*
+ * Test hooks: a smaller log, the most entries a walk held its lock for, and
+ * a function to run (once) while a walk has dropped a log's lock.
+ */
 unsigned int pac_test_log_limit;
 unsigned long pac_walk_hold_max;
+void (*pac_test_walk_unlocked)(void);
 
 /* Checks in a vm_unmap_aliases() now: attributes its flushes to checks. */
 static atomic_t pac_in_purge;
@@ -480,13 +489,16 @@ static bool pac_faulty(int fault)
  * vmalloc purges its lazy areas once lazy_max_pages() of them have piled up
  * (32 MiB times log2 of the CPUs), and one CPU may have unmapped them all;
  * vm_map_ram() blocks add their dirty ranges, and the purge runs from a
- * worker.  Twice that per CPU makes a full log, which costs precision
- * (pac_untrack()), a rare event.  Without memory for the logs every lazy
- * unmap is untracked: checks then always purge.
+ * worker.  Four times that, shared out over the CPUs (at least 4096
+ * entries each), makes a full log, which costs precision (pac_untrack()),
+ * a rare event on small machines: 32768 entries each with 2 CPUs.  Without
+ * memory for the logs every lazy unmap is untracked: checks always purge.
  */
 static void __init pac_log_init(void)
 {
-	unsigned int size = 2 * fls(num_possible_cpus()) * (SZ_32M >> PAGE_SHIFT);
+	unsigned int cpus = num_possible_cpus();
+	unsigned int lazy_max = fls(cpus) * (SZ_32M >> PAGE_SHIFT);
+	unsigned int size = max(4 * lazy_max / cpus, 4096U);
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -494,13 +506,23 @@ static void __init pac_log_init(void)
 
 		spin_lock_init(&log->lock);
 		log->lo = ULONG_MAX;
+	}
+	for_each_possible_cpu(cpu) {
+		struct pac_log *log = per_cpu_ptr(&pac_logs, cpu);
+
 		log->e = vmalloc_node(array_size(size, sizeof(*log->e)),
 				      cpu_to_node(cpu));
-		/* vmalloc_node() said so; pac_log_size 0: untrack all. */
 		if (!log->e)
-			return;
+			goto nomem;
 	}
 	pac_log_size = size;
+	return;
+nomem:
+	/* vmalloc_node() said so.  pac_log_size 0: every unmap untracked. */
+	for_each_possible_cpu(cpu) {
+		vfree(per_cpu_ptr(&pac_logs, cpu)->e);
+		per_cpu_ptr(&pac_logs, cpu)->e = NULL;
+	}
 }
 
 static unsigned int pac_log_capacity(void)
@@ -510,6 +532,17 @@ static unsigned int pac_log_capacity(void)
 	if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST))
 		limit = READ_ONCE(pac_test_log_limit);
 	return limit ? min(limit, pac_log_size) : pac_log_size;
+}
+
+static void pac_walk_unlocked(void)
+{
+	void (*fn)(void);
+
+	if (!IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST))
+		return;
+	fn = xchg(&pac_test_walk_unlocked, NULL);
+	if (fn)
+		fn();
 }
 
 static void pac_walk_held(unsigned long held)
@@ -531,31 +564,41 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 			 bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
 	unsigned long flags, held = 0;
-	unsigned int i = 0;
+	unsigned int i;
 
 	/* Unlocked: a log missed here could only hold entries that stay. */
 	if (!READ_ONCE(log->nr) || READ_ONCE(log->hi) < start ||
 	    READ_ONCE(log->lo) > last)
 		return;
 	spin_lock_irqsave(&log->lock, flags);
-	while (i < log->nr) {
-		struct pac_entry *e = &log->e[i];
+	/*
+	 * From the end down, so that no entry is skipped: a retired entry's
+	 * place is taken by the last one, which this walk has seen already.
+	 * While the lock is dropped, other walks move entries the same way:
+	 * an entry not seen yet only ever moves down, so it stays ahead.
+	 * Entries appended meanwhile read their sequence number after this
+	 * flush began: not its to retire.  (Walking up skipped moved ones.)
+	 */
+	for (i = log->nr; i > 0; ) {
+		struct pac_entry *e = &log->e[--i];
 
-		if (e->addr >= start && e->addr <= last && fn(e, arg))
-			*e = log->e[--log->nr];
-		else
-			i++;
+		if (e->addr >= start && e->addr <= last && fn(e, arg)) {
+			*e = log->e[log->nr - 1];
+			WRITE_ONCE(log->nr, log->nr - 1);
+		}
 		pac_walk_held(++held);
-		if (held == PAC_WALK_BATCH) {
+		if (held == PAC_WALK_BATCH && i) {
 			spin_unlock_irqrestore(&log->lock, flags);
+			pac_walk_unlocked();
 			cpu_relax();
 			spin_lock_irqsave(&log->lock, flags);
 			held = 0;
+			i = min(i, log->nr);
 		}
 	}
 	if (!log->nr) {
-		log->lo = ULONG_MAX;
-		log->hi = 0;
+		WRITE_ONCE(log->lo, ULONG_MAX);
+		WRITE_ONCE(log->hi, 0);
 	}
 	spin_unlock_irqrestore(&log->lock, flags);
 }
@@ -613,9 +656,10 @@ static bool pac_log_one(struct pac_log *log, unsigned long addr,
 	/* Not RAM with page_ext (ioremap): nothing to protect. */
 	if (!pac_with_rec(pfn, pac_rec_inc, &stack))
 		return true;
-	log->e[log->nr++] = (struct pac_entry){ addr, pfn, seq };
-	log->lo = min(log->lo, addr);
-	log->hi = max(log->hi, addr);
+	log->e[log->nr] = (struct pac_entry){ addr, pfn, seq };
+	WRITE_ONCE(log->nr, log->nr + 1);
+	WRITE_ONCE(log->lo, min(log->lo, addr));
+	WRITE_ONCE(log->hi, max(log->hi, addr));
 	pac_stat_inc(lazy_unmaps);
 	pac_stat_inc(pages_tracked);
 	return true;
@@ -653,9 +697,9 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		batch->nr = 0;
 		return;
 	}
-	local_irq_save(flags);
-	log = this_cpu_ptr(&pac_logs);
-	spin_lock(&log->lock);
+	/* Any CPU's log would do: flushes walk them all. */
+	log = raw_cpu_ptr(&pac_logs);
+	spin_lock_irqsave(&log->lock, flags);
 	seq = atomic_long_read(&pac_flush_seq);
 	for (i = 0; i < batch->nr; i++)
 		if (!pac_log_one(log, batch->addr[i], batch->pfn[i], seq,
@@ -1062,6 +1106,24 @@ void pac_purge_all(void)
 }
 
 /* ---- log queries for reports and debugfs --------------------------------- */
+
+static bool pac_older_one(struct pac_entry *e, void *arg)
+{
+	unsigned long *o = arg;
+
+	if (pac_seq_before(e->seq, o[0]))
+		o[1]++;
+	return false;
+}
+
+/* Test hook: log entries recorded before flush number @seq began. */
+unsigned long pac_entries_before(unsigned long seq)
+{
+	unsigned long o[2] = { seq, 0 };
+
+	pac_logs_walk(0, ULONG_MAX, pac_older_one, o);
+	return o[1];
+}
 
 struct pac_addrs {
 	unsigned long pfn, *addrs;

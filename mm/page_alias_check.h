@@ -78,6 +78,8 @@ unsigned long pac_read_clean_seq(void);
 extern bool pac_test_ignore_seq;
 extern unsigned long pac_walk_hold_max;
 extern unsigned int pac_test_log_limit;
+extern void (*pac_test_walk_unlocked)(void);
+unsigned long pac_entries_before(unsigned long seq);
 void pac_memory_offline(void);
 
 enum pac_fault {

@@ -320,7 +320,10 @@ static void vm_unmap_ram_area_marks_dirty(struct kunit *test)
 /*
  * The logs must keep up while other CPUs add and retire entries: two CPUs
  * run lib/test_vmalloc's pattern (vmalloc and vfree of single pages, many
- * lazy areas, purges of hundreds of entries) and no log may fill up.
+ * lazy areas, purges of hundreds of entries), no log may fill up, and a
+ * flush of everything must leave no entry older than itself, however the
+ * other CPU's walks move entries while it drops a lock (a walk from the
+ * bottom up skipped some).
  */
 static int pac_vmalloc_churn(void *arg)
 {
@@ -337,8 +340,8 @@ static int pac_vmalloc_churn(void *arg)
 
 static void flush_keeps_up_with_vmalloc_churn(struct kunit *test)
 {
+	unsigned long deadline, seq, left = 0, flushes = 0;
 	struct task_struct *churn;
-	unsigned long deadline;
 	long untracked;
 
 	pac_need_strict(test);
@@ -358,8 +361,16 @@ static void flush_keeps_up_with_vmalloc_churn(struct kunit *test)
 		*(u8 *)p = 1;
 		vfree(p);
 		cond_resched();
+		if (++flushes % 64)
+			continue;
+		seq = pac_read_flush_seq() + 1;
+		flush_tlb_all();
+		left += pac_entries_before(seq);
 	}
 	kthread_stop(churn);
+	kunit_info(test, "%lu flushes of everything, %lu older entries left\n",
+		   flushes / 64, left);
+	KUNIT_EXPECT_EQ(test, left, 0UL);
 	KUNIT_EXPECT_EQ(test, STAT(untracked) - untracked, 0L);
 }
 
@@ -611,51 +622,161 @@ static void seq_old_entry_is_still_flushed(struct kunit *test)
 	__free_page(page);
 }
 
+static struct {
+	unsigned long addr, seq;
+} pac_other_walk;
+
+/* Another flush, retiring one entry, while the first walk dropped a lock. */
+static void pac_other_flush(void)
+{
+	__page_alias_check_flush_end(pac_other_walk.addr,
+				     pac_other_walk.addr + PAGE_SIZE,
+				     pac_other_walk.seq);
+}
+
+/*
+ * Two flushes walk one log at once.  The first (covering only the last
+ * entry, X) drops the lock after 256 entries; meanwhile the second retires
+ * the log's first entry, and the last one, X, takes its place.  The first
+ * walk must still find X: walking upwards it did not, and X's page stayed
+ * dirty after a flush that covered it (and a flush of everything left it
+ * behind).
+ */
+static void walk_finds_moved_entries(struct kunit *test)
+{
+	struct page *filler, *x;
+	unsigned long addr, first = 0, seq;
+	void *p = NULL;
+	int i;
+
+	pac_need_strict(test);
+	filler = pac_alloc_page(test);
+	x = pac_alloc_page(test);
+	pac_settle();
+	/* All in this CPU's log, in this order. */
+	migrate_disable();
+	for (i = 0; i <= 300; i++) {
+		p = vmap(i < 300 ? &filler : &x, 1, VM_MAP, PAGE_KERNEL);
+		if (!p)
+			break;
+		vunmap(p);
+		if (!first)
+			first = (unsigned long)p;
+	}
+	migrate_enable();
+	KUNIT_ASSERT_EQ(test, i, 301);
+	addr = (unsigned long)p;
+	KUNIT_ASSERT_EQ(test, page_alias_check_pfn(pfn_of(x)), 1);
+	seq = __page_alias_check_flush_begin();
+	pac_other_walk.addr = first;
+	pac_other_walk.seq = seq;
+	WRITE_ONCE(pac_test_walk_unlocked, pac_other_flush);
+	__page_alias_check_flush_end(addr, addr + PAGE_SIZE, seq);
+	KUNIT_EXPECT_NULL_MSG(test, xchg(&pac_test_walk_unlocked, NULL),
+			      "the walk never dropped its lock");
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(x)), 0);
+	pac_settle();
+	__free_page(filler);
+	__free_page(x);
+}
+
 #ifdef CONFIG_KPROBES
-static atomic_t pac_purges_seen;
+static struct task_struct *pac_probe_task;
+static atomic_t pac_purges_seen, pac_foreign_flushes;
 
 static int pac_purge_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	atomic_inc(&pac_purges_seen);
+	if (current == READ_ONCE(pac_probe_task))
+		atomic_inc(&pac_purges_seen);
 	return 0;
+}
+
+static int pac_flush_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	if (current != READ_ONCE(pac_probe_task))
+		atomic_inc(&pac_foreign_flushes);
+	return 0;
+}
+
+static struct kprobe pac_purge_kp = {
+	.symbol_name = "vm_unmap_aliases",
+	.pre_handler = pac_purge_pre,
+};
+
+static struct kprobe pac_flush_kp[] = {
+	{ .symbol_name = "flush_tlb_kernel_range", .pre_handler = pac_flush_pre },
+	{ .symbol_name = "flush_tlb_all", .pre_handler = pac_flush_pre },
+};
+
+static void pac_probes_off(void *unused)
+{
+	int i;
+
+	unregister_kprobe(&pac_purge_kp);
+	for (i = 0; i < ARRAY_SIZE(pac_flush_kp); i++)
+		unregister_kprobe(&pac_flush_kp[i]);
+	WRITE_ONCE(pac_probe_task, NULL);
+}
+
+/* Watch this task's purges and other tasks' kernel TLB flushes. */
+static void pac_probes_on(struct kunit *test)
+{
+	int i;
+
+	WRITE_ONCE(pac_probe_task, current);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&pac_purge_kp), 0);
+	for (i = 0; i < ARRAY_SIZE(pac_flush_kp); i++)
+		if (register_kprobe(&pac_flush_kp[i]))
+			break;
+	if (i < ARRAY_SIZE(pac_flush_kp)) {
+		while (i--)
+			unregister_kprobe(&pac_flush_kp[i]);
+		unregister_kprobe(&pac_purge_kp);
+		KUNIT_FAIL_AND_ABORT(test, "cannot probe the TLB flushes");
+	}
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pac_probes_off,
+							NULL), 0);
 }
 
 /*
  * A full log loses no protection: what does not fit is untracked, and then
  * every check purges, even one of a clean page, until a flush covers it.
  * The purge is watched by a kprobe on vm_unmap_aliases(), not through the
- * checker's counters.
+ * checker's counters.  Another task's flush may end the untracked range
+ * before the check looks (seen by kprobes on the flushes): then again.
  */
 static void log_full_untracks_and_purges(struct kunit *test)
 {
-	struct kprobe kp = {
-		.symbol_name = "vm_unmap_aliases",
-		.pre_handler = pac_purge_pre,
-	};
 	struct page *pages[4], *clean;
+	int i, tries, purges, foreign;
 	long untracked;
 	void *addr;
-	int i, seen;
 
 	pac_need_strict(test);
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		pages[i] = pac_alloc_page(test);
 	clean = pac_alloc_page(test);
-	KUNIT_ASSERT_EQ(test, register_kprobe(&kp), 0);
-	pac_settle();
-	untracked = STAT(untracked);
-	/* Room for one entry at most (others may be in the log already). */
-	WRITE_ONCE(pac_test_log_limit, 1);
-	addr = vmap(pages, ARRAY_SIZE(pages), VM_MAP, PAGE_KERNEL);
-	if (addr)
-		vunmap(addr);
-	WRITE_ONCE(pac_test_log_limit, 0);
-	KUNIT_ASSERT_NOT_NULL(test, addr);
+	pac_probes_on(test);
+	for (tries = 1; tries <= 5; tries++) {
+		pac_settle();
+		untracked = STAT(untracked);
+		foreign = atomic_read(&pac_foreign_flushes);
+		/* Room for one entry at most (others may be there already). */
+		WRITE_ONCE(pac_test_log_limit, 1);
+		addr = vmap(pages, ARRAY_SIZE(pages), VM_MAP, PAGE_KERNEL);
+		if (addr)
+			vunmap(addr);
+		WRITE_ONCE(pac_test_log_limit, 0);
+		KUNIT_ASSERT_NOT_NULL(test, addr);
+		purges = atomic_read(&pac_purges_seen);
+		page_alias_check_range(clean, 1, "kunit log full");
+		if (atomic_read(&pac_foreign_flushes) == foreign)
+			break;
+	}
+	kunit_info(test, "tries: %d (another task flushed in between)\n",
+		   tries);
 	KUNIT_EXPECT_GE(test, STAT(untracked) - untracked, 3L);
-	seen = atomic_read(&pac_purges_seen);
-	page_alias_check_range(clean, 1, "kunit log full");
-	KUNIT_EXPECT_GT(test, atomic_read(&pac_purges_seen), seen);
-	unregister_kprobe(&kp);
+	KUNIT_EXPECT_GT(test, atomic_read(&pac_purges_seen), purges);
 	pac_settle();
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		__free_page(pages[i]);
@@ -732,13 +853,14 @@ static void memory_offline_retires_entries(struct kunit *test)
  * Lazy unmaps made before the checker is enabled (with deferred struct page
  * init, after SMP bring-up) are not recorded and their pages may be free
  * already, so enabling must flush everything once.  Watched from outside
- * the checker: kretprobes count the flush_tlb_all() calls that completed
- * until just after a lazy unmap made here, and until the checker's page_ext
- * init returned.  Armed by an early initcall, disarmed before the tests.
+ * the checker: kretprobes count the flush_tlb_all() calls that completed,
+ * and one of them must complete inside the checker's page_ext init, after
+ * a lazy unmap made here.  Armed by an early initcall, disarmed before the
+ * tests.
  */
 static struct {
 	atomic_t flushes;
-	int after_unmap, at_enable;
+	int after_unmap, at_entry, at_enable;
 	bool armed, enabled;
 } pac_early;
 
@@ -746,6 +868,13 @@ static int pac_early_flush_ret(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
 	atomic_inc(&pac_early.flushes);
+	return 0;
+}
+
+static int pac_early_init_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	pac_early.at_entry = atomic_read(&pac_early.flushes);
 	return 0;
 }
 
@@ -764,6 +893,7 @@ static struct kretprobe pac_early_flush_rp = {
 
 static struct kretprobe pac_early_init_rp = {
 	.kp.symbol_name = "init_page_alias_check",
+	.entry_handler = pac_early_init_entry,
 	.handler = pac_early_init_ret,
 };
 
@@ -815,9 +945,11 @@ static void early_unmaps_flushed_when_enabled(struct kunit *test)
 	if (!pac_early.armed)
 		kunit_skip(test, "checker enabled before the early initcalls");
 	KUNIT_ASSERT_TRUE(test, pac_early.enabled);
-	kunit_info(test, "full flushes: %d by the early unmap, %d by enabling\n",
-		   pac_early.after_unmap, pac_early.at_enable);
-	KUNIT_EXPECT_GT(test, pac_early.at_enable, pac_early.after_unmap);
+	kunit_info(test, "full flushes completed: %d by the early unmap, %d when enabling began, %d when it ended\n",
+		   pac_early.after_unmap, pac_early.at_entry,
+		   pac_early.at_enable);
+	KUNIT_EXPECT_GE(test, pac_early.at_entry, pac_early.after_unmap);
+	KUNIT_EXPECT_GT(test, pac_early.at_enable, pac_early.at_entry);
 }
 #else
 static void early_unmaps_flushed_when_enabled(struct kunit *test)
@@ -1430,6 +1562,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(seq_wrap_end_to_end),
 	KUNIT_CASE(seq_old_entry_is_still_flushed),
 	KUNIT_CASE(flush_walk_drops_lock),
+	KUNIT_CASE(walk_finds_moved_entries),
 	KUNIT_CASE(log_full_untracks_and_purges),
 	KUNIT_CASE(kasan_shadow_release_marks_dirty),
 	KUNIT_CASE(memory_offline_retires_entries),
