@@ -16,3 +16,18 @@ cpa_verdict() {
 		grep -m1 -oE 'NOT PASSED|CPA .*(failed|bad pte|unexpected level|Cannot).*|^\[[ 0-9.]+\] ok\.$' |
 		sed 's/^\[[ 0-9.]*\] //'
 }
+
+# Purge (debugfs) until nothing is tracked, 3 purges at most: the system
+# may vunmap again right after one (deferred stack and module frees).
+# Prints "<pages_tracked> <purges>".
+pac_drain() {
+	d=/sys/kernel/debug/page_alias_check
+	tries=0
+	tracked=-
+	while [ "$tracked" != 0 ] && [ $tries -lt 3 ]; do
+		tries=$((tries + 1))
+		echo 1 >$d/purge || { echo "purge-write-failed $tries"; return; }
+		tracked=$(sed -n 's/^pages_tracked: //p' $d/stats)
+	done
+	echo "$tracked $tries"
+}

@@ -95,21 +95,10 @@ else
 fi
 
 # Drain: every lazy alias purged, every TLB flushed, nothing left tracked.
-# The system may vunmap again right after a purge (deferred stack and
-# module frees): up to 3 purges, counted.
 echo "# before purge: pages_tracked $(st pages_tracked)"
-tries=0
-tracked=-
-while [ "$tracked" != 0 ] && [ $tries -lt 3 ]; do
-	tries=$((tries + 1))
-	if echo 1 >$D/purge; then
-		tracked=$(st pages_tracked)
-	else
-		tracked="purge write failed"
-		break
-	fi
-done
-echo "# after purge: pages_tracked $tracked ($tries purges)"
+r=$(pac_drain)
+tracked=${r% *}
+echo "# after purge: pages_tracked $tracked (${r#* } purges)"
 check stress_purge_leaves_nothing_tracked [ "$tracked" = 0 ]
 
 reports=$(dmesg | grep -c 'BUG: page_alias_check')
