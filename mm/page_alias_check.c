@@ -644,14 +644,14 @@ depot_stack_handle_t pac_save_stack(void)
 }
 
 /*
- * Log one cleared PTE; @log is this CPU's, locked.  Returns false if the
- * log is full: the caller untracks the address instead.
+ * Log one cleared PTE; @log is locked.  Returns false if the log already
+ * holds @cap entries: the caller untracks the address instead.
  */
-static bool pac_log_one(struct pac_log *log, unsigned long addr,
-			unsigned long pfn, unsigned long seq,
-			depot_stack_handle_t stack)
+static bool pac_log_one(struct pac_log *log, unsigned int cap,
+			unsigned long addr, unsigned long pfn,
+			unsigned long seq, depot_stack_handle_t stack)
 {
-	if (log->nr >= pac_log_capacity())
+	if (log->nr >= cap)
 		return false;
 	/* Not RAM with page_ext (ioremap): nothing to protect. */
 	if (!pac_with_rec(pfn, pac_rec_inc, &stack))
@@ -669,7 +669,7 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 {
 	unsigned long flags, seq;
 	struct pac_log *log;
-	unsigned int i;
+	unsigned int i, cap;
 
 	if (!batch->nr)
 		return;
@@ -698,11 +698,12 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		return;
 	}
 	/* Any CPU's log would do: flushes walk them all. */
+	cap = pac_log_capacity();
 	log = raw_cpu_ptr(&pac_logs);
 	spin_lock_irqsave(&log->lock, flags);
 	seq = atomic_long_read(&pac_flush_seq);
 	for (i = 0; i < batch->nr; i++)
-		if (!pac_log_one(log, batch->addr[i], batch->pfn[i], seq,
+		if (!pac_log_one(log, cap, batch->addr[i], batch->pfn[i], seq,
 				 batch->stack))
 			break;
 	spin_unlock_irqrestore(&log->lock, flags);

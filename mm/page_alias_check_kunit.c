@@ -393,6 +393,19 @@ static void flush_reset_perms_reads_clean(struct kunit *test)
 	put_page(page);
 }
 
+/* A page of our own with exactly one lazy alias (strict mode only). */
+static struct page *pac_dirty_page(struct kunit *test)
+{
+	struct page *page;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
+	pac_settle();
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
+	return page;
+}
+
 static void counts_add_up(struct kunit *test)
 {
 	struct page *page;
@@ -608,14 +621,8 @@ static void seq_wrap_end_to_end(struct kunit *test)
  */
 static void seq_old_entry_is_still_flushed(struct kunit *test)
 {
-	struct page *page;
+	struct page *page = pac_dirty_page(test);
 
-	pac_need_strict(test);
-	page = pac_alloc_page(test);
-
-	pac_settle();
-	pac_lazy_alias(test, page);
-	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 1);
 	pac_set_flush_seq(pac_read_flush_seq() + (1UL << 40) + (1UL << 21) + 2);
 	flush_tlb_all();
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
