@@ -1783,6 +1783,25 @@ static void map_wb_of_wc_page_reports(struct kunit *test)
 	__free_page(page);
 }
 
+/*
+ * vmap() @page write-back, then write-combining: the second is a map mode
+ * conflict, reported.  The counters around the second are in @a and @b.
+ */
+static void pac_map_wb_then_wc(struct kunit *test, struct page *page,
+			       void **wb, void **wc, struct pac_live_stats *a,
+			       struct pac_live_stats *b)
+{
+	*wb = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *wb);
+	pac_expect_report(test, "BUG: page_alias_check: map mode conflict pfn:");
+	pac_live_stats_get(a);
+	*wc = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, *wc);
+	pac_live_stats_get(b);
+	pac_expect_printed(test);
+	KUNIT_EXPECT_EQ(test, b->conflicts - a->conflicts, 1);
+}
+
 /* A WC vmap of a WB page, and of a page with a live WB vmap. */
 static void map_wc_of_wb_page_reports(struct kunit *test)
 {
@@ -1790,15 +1809,7 @@ static void map_wc_of_wb_page_reports(struct kunit *test)
 	struct pac_live_stats a, b;
 	void *wb, *wc;
 
-	wb = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, wb);
-	pac_expect_report(test, "BUG: page_alias_check: map mode conflict pfn:");
-	pac_live_stats_get(&a);
-	wc = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
-	KUNIT_ASSERT_NOT_NULL(test, wc);
-	pac_live_stats_get(&b);
-	pac_expect_printed(test);
-	KUNIT_EXPECT_EQ(test, b.conflicts - a.conflicts, 1);
+	pac_map_wb_then_wc(test, page, &wb, &wc, &a, &b);
 	KUNIT_EXPECT_EQ(test, pac_live_mode_of(page), PAGE_ALIAS_MODE_MIXED);
 	vunmap(wc);
 	vunmap(wb);
@@ -1818,12 +1829,7 @@ static void mixed_page_reports_once(struct kunit *test)
 	struct pac_live_stats a, b;
 	void *wb, *wc;
 
-	wb = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, wb);
-	pac_expect_report(test, "BUG: page_alias_check: map mode conflict pfn:");
-	wc = vmap(&page, 1, VM_MAP, pgprot_writecombine(PAGE_KERNEL));
-	KUNIT_ASSERT_NOT_NULL(test, wc);
-	pac_expect_printed(test);
+	pac_map_wb_then_wc(test, page, &wb, &wc, &a, &b);
 	vunmap(wb);
 	pac_settle();
 	KUNIT_EXPECT_EQ(test, pac_live_of(page), 1);
