@@ -6,6 +6,7 @@
 #   make check    every test suite; last line "N passed, N failed"
 #   make xfs-stress  the XFS large-directory stress (seed scenario with XFS
 #                 buffers), per policy warn, purge, bug; STRESS_SECONDS=180
+#   make check-debug  the debug-kernel suite and a KCSAN boot
 #   make stress   TTM churn + test_vmalloc + CPU hotplug on the debug kernel
 #                 (lockdep, KASAN, kmemleak); STRESS_SECONDS=60
 #   make check-fresh  "make run" and "make check" in a fresh Debian 12 root
@@ -21,7 +22,7 @@ export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES FRESH_TARGE
 all: help
 
 help:
-	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 tree:
 	@scripts/prepare-tree.sh >/dev/null
@@ -42,7 +43,7 @@ check-fresh:
 
 .PHONY: check-debug
 check-debug:
-	@PAC_SUITES=debug scripts/check.sh
+	@PAC_SUITES="debug kcsan" scripts/check.sh
 
 # The stress suite of "make check" (25 s there), longer.
 .PHONY: stress

@@ -80,11 +80,6 @@
 /* Log entries visited per lock hold, so IRQs are not off for long. */
 #define PAC_WALK_BATCH	256
 
-struct page_alias_check_rec {
-	atomic_t unflushed;		/* lazy unmaps not yet flushed */
-	depot_stack_handle_t unmap;	/* last lazy unmap (if stacks on) */
-};
-
 DEFINE_STATIC_KEY_FALSE(page_alias_check_key);
 EXPORT_SYMBOL(page_alias_check_key);
 
@@ -271,9 +266,12 @@ static bool __init need_page_alias_check(void)
 	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
 		return false;
 	/* Called before page_ext lays out its entries: size is still ours. */
-	if (!pac_stacks)
-		page_alias_check_ops.size =
-			offsetof(struct page_alias_check_rec, unmap);
+	if (pac_stacks)
+		page_alias_check_ops.size = sizeof(struct pac_rec);
+	else if (pac_live)
+		page_alias_check_ops.size = offsetof(struct pac_rec, unmap);
+	else
+		page_alias_check_ops.size = offsetof(struct pac_rec, live);
 	return true;
 }
 
@@ -312,6 +310,8 @@ static void __init init_page_alias_check(void)
 	}
 	if (!page_alias_check_epoch)
 		pac_log_init();
+	if (pac_live)
+		static_branch_enable(&page_alias_check_live_key);
 	static_branch_enable(&page_alias_check_key);
 	/* Runs before page_ext_callback(), which has the default priority. */
 	hotplug_memory_notifier(pac_memory_callback, DEFAULT_CALLBACK_PRI + 1);
@@ -324,56 +324,42 @@ static void __init init_page_alias_check(void)
 	 */
 	if (system_state >= SYSTEM_SCHEDULING)
 		flush_tlb_all();
-	pr_info("enabled, policy %s, %s mode, %zu bytes per page%s\n",
+	pr_info("enabled, policy %s, %s mode, %zu bytes per page%s%s\n",
 		pac_policy_names[page_alias_check_policy],
 		page_alias_check_epoch ? "epoch" : "strict",
-		page_alias_check_ops.size, pac_stacks ? ", unmap stacks" : "");
+		page_alias_check_ops.size, pac_live ? ", live mappings" : "",
+		pac_stacks ? ", stacks" : "");
 	if (pac_log_size)
 		pr_info("logs of %u lazy unmaps per CPU, %zu KiB each\n",
 			pac_log_size, pac_log_size * sizeof(struct pac_entry) / SZ_1K);
 }
 
 struct page_ext_operations page_alias_check_ops = {
-	/* The stack handle is the second half; without stacks it is not used. */
-	.size = sizeof(struct page_alias_check_rec),
+	/* Only the head of struct pac_rec that this boot uses; see need(). */
+	.size = sizeof(struct pac_rec),
 	.need = need_page_alias_check,
 	.init = init_page_alias_check,
 	.need_shared_flags = false,
 };
-
-static struct page_alias_check_rec *pac_rec(struct page_ext *ext)
-{
-	return page_ext_data(ext, &page_alias_check_ops);
-}
 
 /*
  * Run @fn on the record of @pfn.  Returns false when the pfn has no record
  * (not RAM, or page_ext not there): such pages are never reported.
  */
 static bool pac_with_rec(unsigned long pfn,
-			 void (*fn)(struct page_alias_check_rec *rec, void *arg),
-			 void *arg)
+			 void (*fn)(struct pac_rec *rec, void *arg), void *arg)
 {
 	struct page_ext *ext;
+	struct pac_rec *rec = pac_rec_get(pfn, &ext);
 
-	if (!pfn_valid(pfn))
+	if (!rec)
 		return false;
-	ext = page_ext_get(pfn_to_page(pfn));
-	if (!ext)
-		return false;
-	fn(pac_rec(ext), arg);
+	fn(rec, arg);
 	page_ext_put(ext);
 	return true;
 }
 
-static void pac_rec_inc(struct page_alias_check_rec *rec, void *arg)
-{
-	atomic_inc(&rec->unflushed);
-	if (pac_stacks && arg)
-		WRITE_ONCE(rec->unmap, *(depot_stack_handle_t *)arg);
-}
-
-static void pac_rec_dec(struct page_alias_check_rec *rec, void *arg)
+static void pac_rec_dec(struct pac_rec *rec, void *arg)
 {
 	/* Never below zero: a negative count would be our own bug. */
 	WARN_ON_ONCE(atomic_dec_if_positive(&rec->unflushed) < 0);
@@ -384,7 +370,7 @@ struct pac_snapshot {
 	depot_stack_handle_t unmap;
 };
 
-static void pac_rec_read(struct page_alias_check_rec *rec, void *arg)
+static void pac_rec_read(struct pac_rec *rec, void *arg)
 {
 	struct pac_snapshot *out = arg;
 
@@ -409,9 +395,8 @@ static bool pac_stamp_dirty(u32 stamp)
 	return stamp && (s32)(stamp - 1 - clean) >= 0;
 }
 
-static void pac_rec_stamp(struct page_alias_check_rec *rec, void *arg)
+static void pac_rec_stamp(struct pac_rec *rec, const struct pac_stamp *st)
 {
-	struct pac_stamp *st = arg;
 	int old = atomic_read(&rec->unflushed);
 
 	/*
@@ -651,11 +636,22 @@ static bool pac_log_one(struct pac_log *log, unsigned int cap,
 			unsigned long addr, unsigned long pfn,
 			unsigned long seq, depot_stack_handle_t stack)
 {
+	struct page_ext *ext;
+	struct pac_rec *rec;
+
 	if (log->nr >= cap)
 		return false;
+	rec = pac_rec_get(pfn, &ext);
 	/* Not RAM with page_ext (ioremap): nothing to protect. */
-	if (!pac_with_rec(pfn, pac_rec_inc, &stack))
+	if (!rec)
 		return true;
+	/* One lookup for both: a live mapping less, a stale one more. */
+	if (pac_live_enabled())
+		pac_live_dec(rec);
+	atomic_inc(&rec->unflushed);
+	if (pac_stacks)
+		WRITE_ONCE(rec->unmap, stack);
+	page_ext_put(ext);
 	log->e[log->nr] = (struct pac_entry){ addr, pfn, seq };
 	WRITE_ONCE(log->nr, log->nr + 1);
 	WRITE_ONCE(log->lo, min(log->lo, addr));
@@ -663,6 +659,28 @@ static bool pac_log_one(struct pac_log *log, unsigned int cap,
 	pac_stat_inc(lazy_unmaps);
 	pac_stat_inc(pages_tracked);
 	return true;
+}
+
+/* Epoch mode: stamp the pages of @batch with the flush sequence number. */
+static void pac_batch_stamp(struct page_alias_check_batch *batch)
+{
+	struct pac_stamp st = { .stack = batch->stack };
+	struct page_ext *ext;
+	struct pac_rec *rec;
+	unsigned int i;
+
+	st.stamp = (u32)atomic_long_read(&pac_flush_seq) + 1 ?: 1;
+	for (i = 0; i < batch->nr; i++) {
+		rec = pac_rec_get(batch->pfn[i], &ext);
+		if (!rec)
+			continue;
+		if (pac_live_enabled())
+			pac_live_dec(rec);
+		pac_rec_stamp(rec, &st);
+		page_ext_put(ext);
+		pac_stat_inc(lazy_unmaps);
+	}
+	batch->nr = 0;
 }
 
 static void pac_batch_flush(struct page_alias_check_batch *batch)
@@ -673,8 +691,6 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 
 	if (!batch->nr)
 		return;
-	if (pac_live_enabled())
-		pac_live_unmap(batch->pfn, batch->nr);
 	if (pac_stacks && !batch->stack_saved) {
 		batch->stack = pac_save_stack();
 		batch->stack_saved = true;
@@ -686,15 +702,7 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 	 */
 	smp_mb();
 	if (page_alias_check_epoch) {
-		struct pac_stamp st = { .stack = batch->stack };
-
-		seq = atomic_long_read(&pac_flush_seq);
-		st.stamp = (u32)seq + 1 ?: 1;
-
-		for (i = 0; i < batch->nr; i++)
-			if (pac_with_rec(batch->pfn[i], pac_rec_stamp, &st))
-				pac_stat_inc(lazy_unmaps);
-		batch->nr = 0;
+		pac_batch_stamp(batch);
 		return;
 	}
 	/* Any CPU's log would do: flushes walk them all. */
@@ -708,6 +716,8 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 			break;
 	spin_unlock_irqrestore(&log->lock, flags);
 	/* The log is full: the rest of the batch is untracked. */
+	if (i < batch->nr && pac_live_enabled())
+		pac_live_unmap(batch->pfn + i, batch->nr - i);
 	for (; i < batch->nr; i++)
 		pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
 	batch->nr = 0;
@@ -811,6 +821,12 @@ EXPORT_SYMBOL_GPL(page_alias_check_active);
  * Return: how many lazy unmaps of @pfn have no completed TLB flush yet;
  * 0 when the page is clean, not tracked or the checker is not enabled.
  */
+/* The unflushed count of a page from its record's first word. */
+static int pac_unflushed(int word)
+{
+	return page_alias_check_epoch ? pac_stamp_dirty(word) : word;
+}
+
 int page_alias_check_pfn(unsigned long pfn)
 {
 	struct pac_snapshot rec = {};
@@ -818,9 +834,7 @@ int page_alias_check_pfn(unsigned long pfn)
 	if (!static_branch_unlikely(&page_alias_check_key))
 		return 0;
 	pac_with_rec(pfn, pac_rec_read, &rec);
-	if (page_alias_check_epoch)
-		return pac_stamp_dirty(rec.unflushed);
-	return rec.unflushed;
+	return pac_unflushed(rec.unflushed);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pfn);
 
@@ -875,6 +889,8 @@ static void pac_scan(const struct page_alias_check_req *req,
 		     struct pac_scan *scan, int policy)
 {
 	bool live = req->new_mode && pac_live_enabled();
+	struct page_ext *ext;
+	struct pac_rec *rec;
 	unsigned long i, pfn;
 
 	memset(scan, 0, sizeof(*scan));
@@ -884,10 +900,16 @@ static void pac_scan(const struct page_alias_check_req *req,
 			scan->unknown++;
 			continue;
 		}
-		if (page_alias_check_pfn(pfn) > 0 && !scan->dirty++)
+		/* One lookup per page for both checks. */
+		rec = pac_rec_get(pfn, &ext);
+		if (!rec)
+			continue;
+		if (pac_unflushed(atomic_read(&rec->unflushed)) > 0 &&
+		    !scan->dirty++)
 			scan->first_pfn = pfn;
-		if (live && pac_live_check(req, i, pfn, policy))
+		if (live && pac_live_check(req, i, pfn, rec, policy))
 			live = false;
+		page_ext_put(ext);
 	}
 }
 

@@ -3,11 +3,44 @@
 #ifndef _MM_PAGE_ALIAS_CHECK_H
 #define _MM_PAGE_ALIAS_CHECK_H
 
+#include <linux/mm.h>
 #include <linux/page_alias_check.h>
+#include <linux/page_ext.h>
 #include <linux/percpu.h>
 #include <linux/stackdepot.h>
 
 struct seq_file;
+
+/*
+ * A page's record in page_ext, one for the whole checker so that each
+ * hook looks it up once.  A boot uses only its head: 4 bytes (unflushed),
+ * 8 with live tracking (the default), 16 with stacks.
+ */
+struct pac_rec {
+	atomic_t unflushed;		/* strict: lazy unmaps not yet flushed;
+					 * epoch: flush stamp, see pac_rec_stamp() */
+	atomic_t live;			/* live mappings; page_alias_check_live.c */
+	depot_stack_handle_t unmap;	/* last lazy unmap (stacks on) */
+	depot_stack_handle_t map;	/* last mapper (stacks on) */
+};
+
+/*
+ * The record of @pfn, or NULL (not RAM, or no page_ext): such pages are
+ * never tracked.  Pass *@ext to page_ext_put() when done.
+ */
+static inline struct pac_rec *pac_rec_get(unsigned long pfn,
+					  struct page_ext **ext)
+{
+	if (!pfn_valid(pfn))
+		return NULL;
+	*ext = page_ext_get(pfn_to_page(pfn));
+	return *ext ? page_ext_data(*ext, &page_alias_check_ops) : NULL;
+}
+
+static inline struct pac_rec *pac_rec_of(struct page_ext *ext)
+{
+	return page_ext_data(ext, &page_alias_check_ops);
+}
 
 /*
  * Default for page_alias_check_walk_max, in pages: under policy "purge", a
@@ -61,6 +94,7 @@ DECLARE_PER_CPU(struct pac_stats, pac_stats);
 long pac_stat_sum(size_t offset);
 #define pac_stat_read(name)	pac_stat_sum(offsetof(struct pac_stats, name))
 extern bool pac_stacks;
+extern bool pac_live;
 extern int page_alias_check_policy;
 extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
@@ -100,9 +134,10 @@ static inline bool pac_live_enabled(void)
 	return static_branch_unlikely(&page_alias_check_live_key);
 }
 
+void pac_live_dec(struct pac_rec *rec);
 void pac_live_unmap(const unsigned long *pfn, unsigned int nr);
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
-		    unsigned long pfn, int policy);
+		    unsigned long pfn, struct pac_rec *rec, int policy);
 const char *pac_mode_name(int mode);
 void pac_purge_all(void);
 

@@ -18,8 +18,9 @@
  * the checker hooks.  Mappings made before the checker was enabled are not
  * counted; their unmaps are ("live_unbalanced") and never go below zero.
  *
- * page_alias_check_live=off leaves all of this out (4 or 8 bytes per page
- * less and no page_ext lookup on map and free).
+ * The count lives in the checker's page_ext record (struct pac_rec), so an
+ * unmap updates both words after one lookup.  page_alias_check_live=off
+ * leaves all of this out (4 bytes per page less, no work on map and free).
  */
 
 #define pr_fmt(fmt) "page_alias_check: " fmt
@@ -37,14 +38,10 @@
 #define PAC_LIVE_COUNT_MAX	((1U << PAC_LIVE_COUNT_BITS) - 1)
 #define PAC_LIVE_MODE_MASK	0xfU
 
-struct pac_live_rec {
-	atomic_t state;			/* count | mode << PAC_LIVE_COUNT_BITS */
-	depot_stack_handle_t map;	/* last mapper (if stacks on) */
-};
-
+/* Enabled by the checker's page_ext init when pac_live is set. */
 DEFINE_STATIC_KEY_FALSE(page_alias_check_live_key);
 
-static bool pac_live __initdata = true;
+bool pac_live __initdata = true;
 
 static int __init early_page_alias_check_live(char *buf)
 {
@@ -79,39 +76,6 @@ int __weak arch_page_alias_direct_mode(unsigned long pfn)
 	return PAGE_ALIAS_MODE_UNKNOWN;
 }
 
-/* ---- page_ext client ---------------------------------------------------- */
-
-static bool __init need_page_alias_check_live(void)
-{
-	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF || !pac_live)
-		return false;
-	if (!pac_stacks)
-		page_alias_check_live_ops.size = offsetof(struct pac_live_rec, map);
-	return true;
-}
-
-/* Runs after page_alias_check_ops' init(): stack depot is settled. */
-static void __init init_page_alias_check_live(void)
-{
-	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF || !pac_live)
-		return;
-	static_branch_enable(&page_alias_check_live_key);
-	pr_info("live mappings tracked, %zu more bytes per page\n",
-		page_alias_check_live_ops.size);
-}
-
-struct page_ext_operations page_alias_check_live_ops = {
-	.size = sizeof(struct pac_live_rec),
-	.need = need_page_alias_check_live,
-	.init = init_page_alias_check_live,
-	.need_shared_flags = false,
-};
-
-static struct pac_live_rec *pac_live_rec(struct page_ext *ext)
-{
-	return page_ext_data(ext, &page_alias_check_live_ops);
-}
-
 static unsigned int pac_live_count(int state)
 {
 	return state & PAC_LIVE_COUNT_MAX;
@@ -137,9 +101,9 @@ struct pac_live_snap {
 	depot_stack_handle_t map;
 };
 
-static void pac_live_read(struct pac_live_rec *rec, struct pac_live_snap *snap)
+static void pac_live_read(struct pac_rec *rec, struct pac_live_snap *snap)
 {
-	int state = atomic_read(&rec->state);
+	int state = atomic_read(&rec->live);
 
 	snap->count = pac_live_count(state);
 	snap->mode = pac_live_mode(state);
@@ -158,11 +122,12 @@ int page_alias_check_live(unsigned long pfn, int *mode)
 {
 	struct pac_live_snap snap = { .mode = PAGE_ALIAS_MODE_UNKNOWN };
 	struct page_ext *ext;
+	struct pac_rec *rec;
 
-	if (pac_live_enabled() && pfn_valid(pfn)) {
-		ext = page_ext_get(pfn_to_page(pfn));
-		if (ext) {
-			pac_live_read(pac_live_rec(ext), &snap);
+	if (pac_live_enabled()) {
+		rec = pac_rec_get(pfn, &ext);
+		if (rec) {
+			pac_live_read(rec, &snap);
 			page_ext_put(ext);
 		}
 	}
@@ -182,9 +147,9 @@ struct pac_map_ctx {
 };
 
 /* Count one more live mapping of @rec; returns the state before it. */
-static int pac_live_inc(struct pac_live_rec *rec, int mode)
+static int pac_live_inc(struct pac_rec *rec, int mode)
 {
-	int old = atomic_read(&rec->state), new;
+	int old = atomic_read(&rec->live), new;
 	unsigned int count;
 
 	do {
@@ -195,7 +160,7 @@ static int pac_live_inc(struct pac_live_rec *rec, int mode)
 			new = pac_live_state(count + 1, PAGE_ALIAS_MODE_MIXED);
 		else
 			new = pac_live_state(count + 1, mode);
-	} while (!atomic_try_cmpxchg(&rec->state, &old, new));
+	} while (!atomic_try_cmpxchg(&rec->live, &old, new));
 	return old;
 }
 
@@ -203,15 +168,12 @@ static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
 {
 	int policy = READ_ONCE(page_alias_check_policy), old, direct;
 	depot_stack_handle_t prev_map = 0;
-	struct pac_live_rec *rec;
 	struct page_ext *ext;
+	struct pac_rec *rec;
 
-	if (!pfn_valid(pfn))
+	rec = pac_rec_get(pfn, &ext);
+	if (!rec)
 		return;
-	ext = page_ext_get(pfn_to_page(pfn));
-	if (!ext)
-		return;
-	rec = pac_live_rec(ext);
 	old = pac_live_inc(rec, ctx->mode);
 	if (pac_stacks) {
 		if (!ctx->stack_saved) {
@@ -280,9 +242,10 @@ void __page_alias_check_map_pfn(unsigned long addr, unsigned long pfn,
 
 /* ---- unmapping ---------------------------------------------------------- */
 
-static void pac_live_dec(struct pac_live_rec *rec)
+/* One live mapping of @rec's page less (its PTE was just cleared). */
+void pac_live_dec(struct pac_rec *rec)
 {
-	int old = atomic_read(&rec->state);
+	int old = atomic_read(&rec->live);
 	unsigned int count;
 
 	do {
@@ -294,23 +257,25 @@ static void pac_live_dec(struct pac_live_rec *rec)
 		}
 		if (count == PAC_LIVE_COUNT_MAX)
 			return;
-	} while (!atomic_try_cmpxchg(&rec->state, &old, old - 1));
+	} while (!atomic_try_cmpxchg(&rec->live, &old, old - 1));
 	pac_stat_inc(live_unmaps);
 }
 
-/* @nr kernel PTEs mapping @pfn[] were just cleared (vunmap_pte_range()). */
+/*
+ * @nr kernel PTEs mapping @pfn[] were just cleared but not logged (the
+ * log was full); logged ones are counted down by pac_log_one().
+ */
 void pac_live_unmap(const unsigned long *pfn, unsigned int nr)
 {
 	struct page_ext *ext;
+	struct pac_rec *rec;
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		if (!pfn_valid(pfn[i]))
+		rec = pac_rec_get(pfn[i], &ext);
+		if (!rec)
 			continue;
-		ext = page_ext_get(pfn_to_page(pfn[i]));
-		if (!ext)
-			continue;
-		pac_live_dec(pac_live_rec(ext));
+		pac_live_dec(rec);
 		page_ext_put(ext);
 	}
 }
@@ -319,24 +284,17 @@ void pac_live_unmap(const unsigned long *pfn, unsigned int nr)
 
 /*
  * A change_page_attr() request with a new_mode() callback is about to give
- * page @idx (@pfn) a new direct-map cache mode (live tracking on).  A live
- * mapping in another mode would be an illegal alias from then on: report
- * it.  Returns true if one was found.
+ * page @idx (@pfn, record @rec) a new direct-map cache mode (live tracking
+ * on).  A live mapping in another mode would be an illegal alias from then
+ * on: report it.  Returns true if one was found.
  */
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
-		    unsigned long pfn, int policy)
+		    unsigned long pfn, struct pac_rec *rec, int policy)
 {
 	struct pac_live_snap snap = {};
-	struct page_ext *ext;
 	int new_mode;
 
-	if (!pfn_valid(pfn))
-		return false;
-	ext = page_ext_get(pfn_to_page(pfn));
-	if (!ext)
-		return false;
-	pac_live_read(pac_live_rec(ext), &snap);
-	page_ext_put(ext);
+	pac_live_read(rec, &snap);
 	if (!snap.count)
 		return false;
 	/* Reported when it became mixed; which modes are left is unknown. */
@@ -365,7 +323,7 @@ void __page_alias_check_free(struct page *page, unsigned int order)
 	if (!ext)
 		return;
 	for (i = 0; i < (1UL << order); i++) {
-		pac_live_read(pac_live_rec(ext), &snap);
+		pac_live_read(pac_rec_of(ext), &snap);
 		if (snap.count && !nmapped++) {
 			first = snap;
 			first_pfn = page_to_pfn(page) + i;

@@ -238,8 +238,6 @@ static int pac_stats_show(struct seq_file *m, void *v)
 		   static_branch_unlikely(&page_alias_check_key) ?
 		   page_alias_check_ops.size : 0);
 	seq_printf(m, "live: %d\n", pac_live_enabled() ? 1 : 0);
-	seq_printf(m, "live_bytes_per_page: %zu\n",
-		   pac_live_enabled() ? page_alias_check_live_ops.size : 0);
 	for (i = 0; i < ARRAY_SIZE(pac_stat_list); i++)
 		seq_printf(m, "%s: %ld\n", pac_stat_list[i].name,
 			   pac_stat_sum(pac_stat_list[i].offset));

@@ -2,17 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make bench": CPA cost and vmap tracking overhead, page_alias_check vs
-# upstream behaviour, measured side by side.  Boots (QEMU TCG):
-#   checker           CONFIG_PAGE_ALIAS_CHECK=y, CPA bench under policy off
-#                     (upstream's blind purge) and purge; test_vmalloc
-#   checker-nolive    same, page_alias_check_live=off: CPA (purge), test_vmalloc
-#   checker-nostacks  same, page_alias_check_stacks=off: test_vmalloc
-#   checker-epoch     same, page_alias_check_mode=epoch, no stacks: both
-#   checker-bootoff   same kernel, page_alias_check=off: test_vmalloc
-#   upstream          CONFIG_PAGE_ALIAS_CHECK=n (upstream code paths): both
+# upstream, measured side by side in one run.  Boots (QEMU TCG, 2 vCPUs):
+#   upstream          the pristine Debian tree, none of our patches
+#   config-off        our tree with CONFIG_PAGE_ALIAS_CHECK=n (all hooks)
+#   bootoff           the checker kernel booted page_alias_check=off
+#   default           the checker kernel as configured (strict mode, live
+#                     tracking, no stacks); CPA bench under policy off
+#                     (upstream's blind purge) and purge
+#   stacks            same, page_alias_check_stacks=on (the opt-in)
+#   nolive            same, page_alias_check_live=off
+#   epoch             same, page_alias_check_mode=epoch
 #   smp1, smp4        the CPA bench with 1 and 4 vCPUs
-# Output: $PAC_CACHE/bench/bench.csv, vmalloc.csv, a table, cpa-latency.png.
-# Env: BENCH_ITERS (200), BENCH_VLOOPS (20000), BENCH_VMASK (0x409),
+# test_vmalloc and the macro loops (fork+exit, module load/unload) run in
+# every boot but smp1/smp4, BENCH_REPS times each, so that every ratio comes
+# with the spread of its own rows.
+# Output: $PAC_CACHE/bench/*.csv, a report (stdout), cpa-latency.png.
+# Env: BENCH_ITERS (200), BENCH_VLOOPS (20000), BENCH_REPS (3),
+#      BENCH_VTESTS (comma-separated lib/test_vmalloc test names),
+#      BENCH_MACRO (fork loops; module loads are a tenth: 2000),
 #      BENCH_PAGES (1,16,128,512).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,24 +27,46 @@ source "$(dirname "$0")/lib.sh"
 OUT=$PAC_CACHE/bench
 ITERS=${BENCH_ITERS:-200}
 VLOOPS=${BENCH_VLOOPS:-20000}
-VMASK=${BENCH_VMASK:-0x409}
+REPS=${BENCH_REPS:-3}
+MACRO=${BENCH_MACRO:-2000}
+VTESTS=${BENCH_VTESTS:-fix_size_alloc_test,full_fit_alloc_test,long_busy_list_alloc_test,random_size_alloc_test,fix_align_alloc_test,random_size_align_alloc_test,pcpu_alloc_test,vm_map_ram_test}
 PAGES=${BENCH_PAGES:-1,16,128,512}
 [[ $PAGES =~ ^[0-9]+(,[0-9]+){0,7}$ ]] || die "BENCH_PAGES must be up to 8 comma-separated page counts"
 [[ $ITERS =~ ^[0-9]+$ && $ITERS -ge 8 && $ITERS -le 100000 ]] || die "BENCH_ITERS must be 8..100000"
 [[ $VLOOPS =~ ^[0-9]+$ && $VLOOPS -ge 1 ]] || die "BENCH_VLOOPS must be a positive number"
+[[ $REPS =~ ^[0-9]+$ && $REPS -ge 1 && $REPS -le 20 ]] || die "BENCH_REPS must be 1..20"
+[[ $MACRO =~ ^[0-9]+$ && $MACRO -le 1000000 ]] || die "BENCH_MACRO must be 0..1000000"
+[[ $VTESTS =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] || die "BENCH_VTESTS must be comma-separated test names"
 need_pkgs gnuplot:gnuplot-nox
-mkdir -p "$OUT"
-rm -f "$OUT"/*.csv "$OUT"/*.png
 
 declare -A KB
-for v in on off; do
+for v in on off upstream; do
 	KB[$v]=$(guest_kernel "$v")
 done
 
+# run_test_mask from test names, in lib/test_vmalloc.c's own order.
+vmask() {
+	local src names=() name i mask=0 found
+	src=$(cat "${KB[upstream]}/.pac-src")/lib/test_vmalloc.c
+	mapfile -t names < <(sed -n '/test_case_array\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z0-9_]*\)".*/\1/p' "$src")
+	((${#names[@]})) || die "no test names found in $src"
+	for name in ${VTESTS//,/ }; do
+		found=0
+		for i in "${!names[@]}"; do
+			[[ ${names[$i]} == "$name" ]] && { mask=$((mask | 1 << i)); found=1; }
+		done
+		((found)) || die "BENCH_VTESTS: no test '$name' in $src (it has: ${names[*]})"
+	done
+	printf '0x%x\n' "$mask"
+}
+VMASK=$(vmask)
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.csv "$OUT"/*.png
 run() { # label variant smp "args"
 	local label=$1 v=$2 smp=$3 args=$4 dir=$OUT/run-$1
 	stage "bench $label (smp $smp)"
-	PAC_SMP=$smp PAC_TIMEOUT=900 "$PAC_ROOT/scripts/boot.sh" "$dir" \
+	PAC_SMP=$smp PAC_TIMEOUT=1800 "$PAC_ROOT/scripts/boot.sh" "$dir" \
 		"${KB[$v]}/arch/x86/boot/bzImage" "${KB[$v]}/initramfs.cpio.gz" \
 		"pac.run=bench kunit.enable=0 pac.kernel=$label pac.iters=$ITERS pac.pages=$PAGES $args" ||
 		{ tail -n 30 "$dir/serial.log"; die "bench boot $label failed (logs in $dir)"; }
@@ -45,15 +74,18 @@ run() { # label variant smp "args"
 		{ tail -n 30 "$dir/serial.log"; die "bench $label did not finish (logs in $dir)"; }
 	sed -n "s/^# BENCH,/$smp,/p" "$dir/ktap.log" >>"$OUT/bench.csv"
 	sed -n 's/^# VMALLOC,//p' "$dir/ktap.log" >>"$OUT/vmalloc.csv"
+	sed -n 's/^# MACRO,//p' "$dir/ktap.log" >>"$OUT/macro.csv"
 	echo "$label,$(grep -a -o 'allocated [0-9]* bytes of page_ext' "$dir/serial.log" | grep -o '[0-9]*' || echo 0)" >>"$OUT/page_ext.csv"
 }
+V="pac.vmask=$VMASK pac.vloops=$VLOOPS pac.vthreads=2 pac.vreps=$REPS pac.macro=$MACRO"
 
-run checker on 2 "page_alias_check=purge pac.policies=off,purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
-run checker-nolive on 2 "page_alias_check=purge page_alias_check_live=off pac.policies=purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
-run checker-nostacks on 2 "page_alias_check=purge page_alias_check_stacks=off pac.policies= pac.vmask=$VMASK pac.vloops=$VLOOPS"
-run checker-epoch on 2 "page_alias_check=purge page_alias_check_stacks=off page_alias_check_mode=epoch pac.policies=off,purge pac.vmask=$VMASK pac.vloops=$VLOOPS"
-run checker-bootoff on 2 "page_alias_check=off pac.policies=- pac.vmask=$VMASK pac.vloops=$VLOOPS"
-run upstream off 2 "pac.policies=- pac.vmask=$VMASK pac.vloops=$VLOOPS"
+run upstream upstream 2 "pac.policies=- $V"
+run config-off off 2 "pac.policies=- $V"
+run bootoff on 2 "page_alias_check=off pac.policies=- $V"
+run default on 2 "page_alias_check=purge pac.policies=off,purge $V"
+run stacks on 2 "page_alias_check=purge page_alias_check_stacks=on pac.policies= $V"
+run nolive on 2 "page_alias_check=purge page_alias_check_live=off pac.policies=purge $V"
+run epoch on 2 "page_alias_check=purge page_alias_check_mode=epoch pac.policies=off,purge $V"
 run smp1 on 1 "page_alias_check=purge pac.policies=off,purge"
 run smp4 on 4 "page_alias_check=purge pac.policies=off,purge"
 

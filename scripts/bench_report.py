@@ -34,15 +34,15 @@ def pick(rows, **kw):
 def cpa_table(rows):
     print('CPA: one round = set_pages_array_wc + set_pages_array_wb (3 CPA calls), in-kernel ktime, smp 2')
     print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s | %s' % (
-        'backlog', 'pages', 'upstream', 'off(blind)', 'purge', 'off/pur', 'ups/pur',
+        'backlog', 'pages', 'config-off', 'off(blind)', 'purge', 'off/pur', 'ups/pur',
         'fl/round', 'fl/round', 'p99 off/purge us'))
     print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s |' % (
         '', '', 'median us', 'median us', 'median us', '', '', 'off', 'purge'))
     for backlog in ('busy', 'backlog'):
         for pages in sorted({int(r['pages']) for r in rows}):
-            up = pick(rows, smp=2, kernel='upstream', backlog=backlog, pages=pages)
-            off = pick(rows, smp=2, kernel='checker', policy='off', backlog=backlog, pages=pages)
-            pu = pick(rows, smp=2, kernel='checker', policy='purge', backlog=backlog, pages=pages)
+            up = pick(rows, smp=2, kernel='config-off', backlog=backlog, pages=pages)
+            off = pick(rows, smp=2, kernel='default', policy='off', backlog=backlog, pages=pages)
+            pu = pick(rows, smp=2, kernel='default', policy='purge', backlog=backlog, pages=pages)
             if not (off and pu):
                 continue
             m = lambda r: int(r['median_ns']) / 1000 if r else float('nan')
@@ -52,7 +52,7 @@ def cpa_table(rows):
                 int(off['p99_ns']) / 1000, int(pu['p99_ns']) / 1000))
     print('fl/round: kernel TLB flushes done inside the checks\' purges per round;')
     print('         the vmap churn\'s own flush rate (no CPA running): %s flushes/s' % (
-        (pick(rows, smp=2, kernel='checker', policy='off', backlog='backlog') or {}).get('churn_flush_rate', '?')))
+        (pick(rows, smp=2, kernel='default', policy='off', backlog='backlog') or {}).get('churn_flush_rate', '?')))
     print()
     print('Scaling (backlog present): median us and check flushes per call, off vs purge')
     for smp in sorted({int(r['smp']) for r in rows}):
@@ -67,36 +67,78 @@ def cpa_table(rows):
     print()
 
 
+def med(v):
+    v = sorted(v)
+    return v[len(v) // 2] if v else float('nan')
+
+
+def spread(v):
+    """(max - min) / median of the rows, in percent."""
+    return (max(v) - min(v)) / med(v) * 100 if v and med(v) else float('nan')
+
+
+def ratio(a, b):
+    """a vs b in percent, and whether it is smaller than either's spread."""
+    r = (med(a) / med(b) - 1) * 100 if a and b else float('nan')
+    return r, abs(r) <= max(spread(a), spread(b))
+
+
+VCOLS = ('upstream', 'config-off', 'bootoff', 'default', 'stacks', 'nolive', 'epoch')
+
+
+def overhead_table(title, res, unit, higher_is_better=False):
+    """res: {test: {label: [values]}}; prints medians, spread, ratios."""
+    print(title)
+    print('  %-28s' % 'test' + ''.join('%11s' % c for c in VCOLS) + '   spread')
+    for test, d in sorted(res.items()):
+        vals = [d.get(c, []) for c in VCOLS]
+        sp = max((spread(v) for v in vals if v), default=float('nan'))
+        print('  %-28s' % test + ''.join('%11.0f' % med(v) for v in vals) + '  %5.1f%%' % sp)
+    print('  ratios (%s; "=" marks a difference within the spread of its two rows):' % unit)
+    pairs = (('config-off', 'upstream'), ('bootoff', 'upstream'), ('default', 'upstream'),
+             ('default', 'bootoff'), ('stacks', 'bootoff'), ('nolive', 'bootoff'),
+             ('epoch', 'bootoff'))
+    print('  %-28s' % '' + ''.join('%18s' % ('%s/%s' % (a, b if b != 'upstream' else 'ups'))
+                                   for a, b in pairs))
+    for test, d in sorted(res.items()):
+        cells = []
+        for a, b in pairs:
+            va, vb = d.get(a, []), d.get(b, [])
+            if higher_is_better:
+                va, vb = vb, va   # time per operation
+            r, same = ratio(va, vb)
+            cells.append('%17s' % ('%+.1f%%%s' % (r, '=' if same else ' ')))
+        print('  %-28s' % test + ' '.join(cells))
+    print()
+
+
 def vmalloc_table(out):
     res = {}
     with open(os.path.join(out, 'vmalloc.csv')) as f:
-        for label, test, ok, bad, usec in csv.reader(f):
+        for label, rep, test, ok, bad, usec in csv.reader(f):
             res.setdefault(test, {}).setdefault(label, []).append(int(usec))
-    print('test_vmalloc (1 thread), avg usec per run, median of 3 runs')
-    print('overhead vs the same kernel booted page_alias_check=off (bootoff)')
-    print('(live mapping tracking on unless the column says "no live")')
-    cols = ('upstream', 'checker-bootoff', 'checker', 'checker-nolive', 'checker-nostacks',
-            'checker-epoch')
-    print('%-24s %9s %9s | %16s %16s %16s %16s' % (
-        'test', 'upstream', 'bootoff', 'strict+stacks', '.. no live', 'strict', 'epoch'))
-    med = lambda v: sorted(v)[len(v) // 2] if v else float('nan')
-    for test, d in sorted(res.items()):
-        u, o, c, nl, n, e = (med(d.get(k, [])) for k in cols)
-        print('%-24s %9.0f %9.0f | %8.0f %+6.1f%% %8.0f %+6.1f%% %8.0f %+6.1f%% %8.0f %+6.1f%%' % (
-            test, u, o, c, (c / o - 1) * 100, nl, (nl / o - 1) * 100, n, (n / o - 1) * 100,
-            e, (e / o - 1) * 100))
-    print('live tracking alone (strict+stacks vs .. no live), per test: %s' % ', '.join(
-        '%s %+.1f%%' % (t, (med(d.get('checker', [])) / med(d.get('checker-nolive', [])) - 1) * 100)
-        for t, d in sorted(res.items()) if d.get('checker-nolive')))
-    print()
+    overhead_table('test_vmalloc, 2 threads: avg usec per thread and load (median of all '
+                   'threads and loads)', res, 'time, + is slower')
+
+
+def macro_table(out):
+    res = {}
+    path = os.path.join(out, 'macro.csv')
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        for label, rep, what, rate in csv.reader(f):
+            res.setdefault(what, {}).setdefault(label, []).append(float(rate))
+    overhead_table('macro loops: operations per second (median of loads)', res,
+                   'time per operation, + is slower', higher_is_better=True)
 
 
 def live_cpa_table(rows):
     print('CPA cost of live tracking: policy purge, median us per round, live on vs off')
     for backlog in ('busy', 'backlog'):
         for pages in sorted({int(r['pages']) for r in rows}):
-            on = pick(rows, smp=2, kernel='checker', policy='purge', backlog=backlog, pages=pages)
-            off = pick(rows, smp=2, kernel='checker-nolive', policy='purge', backlog=backlog,
+            on = pick(rows, smp=2, kernel='default', policy='purge', backlog=backlog, pages=pages)
+            off = pick(rows, smp=2, kernel='nolive', policy='purge', backlog=backlog,
                        pages=pages)
             if on and off:
                 a, b = int(on['median_ns']) / 1000, int(off['median_ns']) / 1000
@@ -116,9 +158,9 @@ def memory_table(out):
 def plot(rows, out):
     data = os.path.join(out, 'plot.dat')
     with open(data, 'w') as f:
-        for kernel, policy, backlog in (('checker', 'off', 'busy'), ('checker', 'purge', 'busy'),
-                                        ('checker', 'off', 'backlog'), ('checker', 'purge', 'backlog'),
-                                        ('upstream', '-', 'busy'), ('upstream', '-', 'backlog')):
+        for kernel, policy, backlog in (('default', 'off', 'busy'), ('default', 'purge', 'busy'),
+                                        ('default', 'off', 'backlog'), ('default', 'purge', 'backlog'),
+                                        ('config-off', '-', 'busy'), ('config-off', '-', 'backlog')):
             f.write('# %s %s %s\n' % (kernel, policy, backlog))
             for r in rows:
                 if r['smp'] == '2' and r['kernel'] == kernel and r['policy'] == policy and r['backlog'] == backlog:
@@ -126,7 +168,7 @@ def plot(rows, out):
             f.write('\n\n')
     names = ['blind purge (policy off), busy CPU', 'page_alias_check purge, busy CPU',
              'blind purge (policy off), vmap backlog', 'page_alias_check purge, vmap backlog',
-             'upstream kernel, busy CPU', 'upstream kernel, vmap backlog']
+             'CONFIG_PAGE_ALIAS_CHECK=n, busy CPU', 'CONFIG_PAGE_ALIAS_CHECK=n, vmap backlog']
     script = ['set terminal png size 900,560 noenhanced',
               'set output "%s"' % os.path.join(out, 'cpa-latency.png'),
               'set logscale xy', 'set xlabel "pages per set_pages_array_wc/wb round"',
@@ -144,9 +186,10 @@ def main():
     cpa_table(rows)
     live_cpa_table(rows)
     vmalloc_table(out)
+    macro_table(out)
     memory_table(out)
     plot(rows, out)
-    print('csv: %s/bench-full.csv %s/vmalloc.csv' % (out, out))
+    print('csv: %s/bench-full.csv %s/vmalloc.csv %s/macro.csv' % (out, out, out))
 
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@
 #   off       same config with CONFIG_PAGE_ALIAS_CHECK=n
 #   upstream  the pristine tree (pac-base), same base config: the reference
 #   debug     "on" plus lockdep, KASAN, kmemleak, DEBUG_VM
+#   kcsan     "on" plus KCSAN (the data race detector)
 # Env: EXTRA_CONFIG="file ..." more fragments; JOBS; PAC_CACHE; KSRC;
 #      PAC_BUILD_SRC/PAC_BUILD_DIR: tree and build dir to use;
 #      PAC_LENIENT_CONFIG=1: ignore requested options unknown to the tree.
@@ -25,7 +26,10 @@ upstream) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/upstream.config") ;;
 debug) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
 	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config"
 	"$CFG/debug.config") ;;
-*) die "unknown VARIANT '$VARIANT' (expected on, off, upstream or debug)" ;;
+kcsan) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
+	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config"
+	"$CFG/kcsan.config") ;;
+*) die "unknown VARIANT '$VARIANT' (expected on, off, upstream, debug or kcsan)" ;;
 esac
 for f in ${EXTRA_CONFIG:-}; do
 	[[ -f $f ]] || die "EXTRA_CONFIG: no such fragment: $f"

@@ -52,6 +52,8 @@ gcc -static -O2 -Wall -o "$out/pac_insmod" "$PAC_ROOT/scripts/guest/pac_insmod.c
 bins="$bins $out/pac_insmod"
 gcc -static -O2 -Wall -o "$out/pac_modload" "$PAC_ROOT/scripts/guest/pac_modload.c"
 bins="$bins $out/pac_modload"
+gcc -static -O2 -Wall -o "$out/pac_macro" "$PAC_ROOT/scripts/guest/pac_macro.c"
+bins="$bins $out/pac_macro"
 
 if ((MM)); then
 	# Static libcap for mlock-random-test; bash for test_vmalloc.sh.

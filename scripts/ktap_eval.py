@@ -31,7 +31,7 @@ CONSOLE_PROBLEMS = (
     'suspicious RCU usage', 'bad unlock balance',
     'held when returning to user space', 'lock held when returning',
     'turning off the locking correctness validator',
-    'BUG: KFENCE',
+    'BUG: KFENCE', 'BUG: KCSAN',
     # Our own: only real bugs carry "BUG:"; a boot expecting them says so
     # with --allow-report (a lazy alias at a cache mode change does not).
     'BUG: page_alias_check',

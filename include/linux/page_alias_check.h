@@ -124,7 +124,6 @@ struct page_alias_check_batch {
 DECLARE_STATIC_KEY_FALSE(page_alias_check_key);
 DECLARE_STATIC_KEY_FALSE(page_alias_check_live_key);
 extern struct page_ext_operations page_alias_check_ops;
-extern struct page_ext_operations page_alias_check_live_ops;
 
 void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 			      unsigned long addr, unsigned long pfn,

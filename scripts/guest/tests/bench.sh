@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Benchmarks (not tests): CPA cost and test_vmalloc, as "# BENCH," and
-# "# VMALLOC," comment lines in the KTAP stream.
+# Benchmarks (not tests): CPA cost, test_vmalloc and macro loops, as
+# "# BENCH,", "# VMALLOC," and "# MACRO," comment lines in the KTAP stream.
 . /pac-lib.sh
 LABEL=$(arg pac.kernel)
 POLICIES=$(arg pac.policies | tr ',' ' ')
 echo "KTAP version 1"
-echo "1..2"
+echo "1..3"
 if [ -n "$POLICIES" ] && BENCH_PAGES="$(arg pac.pages | tr , " ")" BENCH_ITERS=$(arg pac.iters) /bin/page_alias_bench "$LABEL" $POLICIES >/tmp/cpa 2>&1; then
 	sed 's/^/# /' /tmp/cpa
 	echo "ok 1 cpa_bench"
@@ -14,14 +14,35 @@ else
 	sed 's/^/# /' /tmp/cpa 2>/dev/null
 	echo "ok 1 cpa_bench # SKIP not run"
 fi
+# test_vmalloc: pac.vreps loads of the tests in pac.vmask, pac.vthreads
+# threads; one line per thread, test and load.
 ko=$(find /lib/modules -name test_vmalloc.ko | head -n 1)
 [ -n "$(arg pac.vmask)" ] || ko=""
 if [ -n "$ko" ]; then
-	for r in 1 2 3; do
-		/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=1" >/dev/null
+	r=0
+	while [ $r -lt "$(arg pac.vreps)" ]; do
+		r=$((r + 1))
+		dmesg -c >/dev/null
+		/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=$(arg pac.vthreads)" >/dev/null
+		dmesg | sed -n 's/.*Summary: \([a-z_0-9]*\) passed: \([0-9]*\) failed: \([0-9]*\).* avg: \([0-9]*\) usec.*/# VMALLOC,'"$LABEL,$r"',\1,\2,\3,\4/p'
 	done
-	dmesg | sed -n 's/.*Summary: \([a-z_0-9]*\) passed: \([0-9]*\) failed: \([0-9]*\).* avg: \([0-9]*\) usec.*/# VMALLOC,'"$LABEL"',\1,\2,\3,\4/p'
 	echo "ok 2 test_vmalloc"
 else
 	echo "ok 2 test_vmalloc # SKIP no test_vmalloc.ko"
+fi
+# Macro loops: fork+exit and module load/unload, operations per second.
+lkm=$(find /lib/modules -name test_module.ko | head -n 1)
+loops=$(arg pac.macro)
+if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
+	r=0
+	while [ $r -lt "$(arg pac.vreps)" ]; do
+		r=$((r + 1))
+		out=$(/bin/pac_macro fork "$loops") &&
+			echo "# MACRO,$LABEL,$r,fork_exit,$(echo "$out" | sed 's/.*ops_per_sec //')"
+		[ -n "$lkm" ] && out=$(/bin/pac_macro module "$lkm" test_module $((loops / 10))) &&
+			echo "# MACRO,$LABEL,$r,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
+	done
+	echo "ok 3 macro"
+else
+	echo "ok 3 macro # SKIP not asked for"
 fi

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmark (make bench): loops where vmalloc is incidental, timed with
+ * CLOCK_MONOTONIC.
+ *   fork   fork(), the child exits at once, waitpid(): each child's stack
+ *          is vmalloc'd (VMAP_STACK) and freed lazily once the per-CPU
+ *          stack cache is full, so two children at a time are kept alive;
+ *   module finit_module() and delete_module() of MODULE.ko (module memory
+ *          is vmalloc'd and set read-only with set_memory_ro()).
+ *
+ * Usage: pac_macro fork LOOPS | pac_macro module MODULE.ko NAME LOOPS
+ * Prints "ops N secs S ops_per_sec R"; exit 0 unless an operation failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int spawn(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	return pid;
+}
+
+/* Two children in flight, so that exits free stacks while forks take them. */
+static int fork_loop(unsigned long loops)
+{
+	pid_t a = spawn(), b;
+	unsigned long i;
+	int st;
+
+	if (a < 0)
+		return -1;
+	for (i = 1; i < loops; i++) {
+		b = spawn();
+		if (b < 0 || waitpid(a, &st, 0) != a)
+			return -1;
+		a = b;
+	}
+	return waitpid(a, &st, 0) == a ? 0 : -1;
+}
+
+static int module_loop(const char *ko, const char *name, unsigned long loops)
+{
+	unsigned long i;
+	int fd;
+
+	for (i = 0; i < loops; i++) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
+			perror(ko);
+			return -1;
+		}
+		close(fd);
+		if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
+			perror(name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long loops;
+	double t0, t;
+	int ret;
+
+	if (argc == 3 && !strcmp(argv[1], "fork")) {
+		loops = strtoul(argv[2], NULL, 0);
+		t0 = now();
+		ret = fork_loop(loops);
+	} else if (argc == 5 && !strcmp(argv[1], "module")) {
+		loops = strtoul(argv[4], NULL, 0);
+		t0 = now();
+		ret = module_loop(argv[2], argv[3], loops);
+	} else {
+		fprintf(stderr, "usage: %s fork LOOPS | %s module MODULE.ko NAME LOOPS\n",
+			argv[0], argv[0]);
+		return 2;
+	}
+	t = now() - t0;
+	if (ret || !loops) {
+		fprintf(stderr, "%s: failed after %.2f s\n", argv[1], t);
+		return 1;
+	}
+	printf("ops %lu secs %.3f ops_per_sec %.1f\n", loops, t, loops / t);
+	return 0;
+}

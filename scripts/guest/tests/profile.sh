@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Developer tool (scripts/profile.sh), not a test: where the kernel spends
+# its time while lib/test_vmalloc runs.  Needs CONFIG_PROFILING and the
+# boot parameter profile=N; prints /proc/profile (gzip, base64) as
+# "# PROFILE " comment lines for the host to resolve against System.map.
+. /pac-lib.sh
+echo "KTAP version 1"
+echo "1..1"
+ko=$(find /lib/modules -name test_vmalloc.ko | head -n 1)
+if [ ! -r /proc/profile ] || [ -z "$ko" ]; then
+	echo "ok 1 profile # SKIP no /proc/profile (profile=N) or test_vmalloc.ko"
+	exit 0
+fi
+echo 0 >/proc/profile
+/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=2" >/dev/null
+gzip -c /proc/profile | base64 | sed 's/^/# PROFILE /'
+echo "ok 1 profile"
