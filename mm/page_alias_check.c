@@ -77,8 +77,12 @@
 
 #include "page_alias_check.h"
 
-/* Log entries visited per lock hold, so IRQs are not off for long. */
+/*
+ * Log entries visited, and retired, per lock hold: IRQs are off while a
+ * log's lock is held, and its CPU's unmaps wait for it.
+ */
 #define PAC_WALK_BATCH	256
+#define PAC_RETIRE_BATCH	32
 
 DEFINE_STATIC_KEY_FALSE(page_alias_check_key);
 EXPORT_SYMBOL(page_alias_check_key);
@@ -120,11 +124,17 @@ long pac_stat_sum(size_t offset)
 	return sum;
 }
 
-/* One lazy unmap that no observed flush has covered yet. */
+/*
+ * One lazy unmap that no observed flush has covered yet.  @rec saves the
+ * page_ext lookup when the entry is retired: the page is mapped (so
+ * online) when the entry is made, and memory going offline retires every
+ * entry first (pac_memory_offline()).
+ */
 struct pac_entry {
 	unsigned long addr;	/* the stale virtual address */
 	unsigned long pfn;	/* the page it mapped */
 	unsigned long seq;	/* flushes begun before the PTE was cleared */
+	struct pac_rec *rec;	/* the page's record */
 };
 
 /*
@@ -359,12 +369,6 @@ static bool pac_with_rec(unsigned long pfn,
 	return true;
 }
 
-static void pac_rec_dec(struct pac_rec *rec, void *arg)
-{
-	/* Never below zero: a negative count would be our own bug. */
-	WARN_ON_ONCE(atomic_dec_if_positive(&rec->unflushed) < 0);
-}
-
 struct pac_snapshot {
 	int unflushed;
 	depot_stack_handle_t unmap;
@@ -538,18 +542,39 @@ static void pac_walk_held(unsigned long held)
 }
 
 /*
+ * Entries retired by a walk leave the log under its lock; their pages'
+ * counts drop after it is released, so that the lock is held only for
+ * moving entries.  In between a page reads dirty with no entry: a check
+ * then purges once more than needed, never less.
+ */
+static void pac_retire(struct pac_rec **rec, unsigned int nr)
+{
+	unsigned int i;
+
+	if (!nr)
+		return;
+	/* Never below zero: a negative count would be our own bug. */
+	for (i = 0; i < nr; i++)
+		WARN_ON_ONCE(atomic_dec_if_positive(&rec[i]->unflushed) < 0);
+	pac_stat_add(pages_tracked, -(long)nr);
+	pac_stat_add(entries_flushed, nr);
+}
+
+/*
  * Call @fn on the entries of @log with an address in [@start, @last]; an
  * entry for which it returns true is retired (the log's last entry takes
  * its place).  The lock is dropped every PAC_WALK_BATCH entries visited
- * (IRQs are off while it is held).  An entry appended or moved while it is
- * dropped may be missed: that can leave a page dirty, never clean.
+ * or PAC_RETIRE_BATCH retired (IRQs are off while it is held).  An entry
+ * appended or moved while it is dropped may be missed: that can leave a
+ * page dirty, never clean.
  */
 static void pac_log_walk(struct pac_log *log, unsigned long start,
 			 unsigned long last,
 			 bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
+	struct pac_rec *done[PAC_RETIRE_BATCH];
 	unsigned long flags, held = 0;
-	unsigned int i;
+	unsigned int i, nd = 0;
 
 	/* Unlocked: a log missed here could only hold entries that stay. */
 	if (!READ_ONCE(log->nr) || READ_ONCE(log->hi) < start ||
@@ -568,12 +593,15 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 		struct pac_entry *e = &log->e[--i];
 
 		if (e->addr >= start && e->addr <= last && fn(e, arg)) {
+			done[nd++] = e->rec;
 			*e = log->e[log->nr - 1];
 			WRITE_ONCE(log->nr, log->nr - 1);
 		}
 		pac_walk_held(++held);
-		if (held == PAC_WALK_BATCH && i) {
+		if ((held == PAC_WALK_BATCH || nd == PAC_RETIRE_BATCH) && i) {
 			spin_unlock_irqrestore(&log->lock, flags);
+			pac_retire(done, nd);
+			nd = 0;
 			pac_walk_unlocked();
 			cpu_relax();
 			spin_lock_irqsave(&log->lock, flags);
@@ -586,6 +614,7 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 		WRITE_ONCE(log->hi, 0);
 	}
 	spin_unlock_irqrestore(&log->lock, flags);
+	pac_retire(done, nd);
 }
 
 /* pac_log_walk() on every CPU's log. */
@@ -629,36 +658,63 @@ depot_stack_handle_t pac_save_stack(void)
 }
 
 /*
- * Log one cleared PTE; @log is locked.  Returns false if the log already
- * holds @cap entries: the caller untracks the address instead.
+ * The pages of @batch lost a mapping: one live mapping less, one stale one
+ * more, after one page_ext lookup each.  Counted before their entries are
+ * logged, so a page never reads clean while it has one; *@rec[i] is NULL
+ * for a page without a record (not RAM: nothing to protect).  The records
+ * stay valid after page_ext_put(): the pages are still allocated.
  */
-static bool pac_log_one(struct pac_log *log, unsigned int cap,
-			unsigned long addr, unsigned long pfn,
-			unsigned long seq, depot_stack_handle_t stack)
+static void pac_batch_count(struct page_alias_check_batch *batch,
+			    struct pac_rec **rec)
 {
 	struct page_ext *ext;
-	struct pac_rec *rec;
+	unsigned int i;
 
-	if (log->nr >= cap)
-		return false;
-	rec = pac_rec_get(pfn, &ext);
-	/* Not RAM with page_ext (ioremap): nothing to protect. */
-	if (!rec)
-		return true;
-	/* One lookup for both: a live mapping less, a stale one more. */
-	if (pac_live_enabled())
-		pac_live_dec(rec);
-	atomic_inc(&rec->unflushed);
-	if (pac_stacks)
-		WRITE_ONCE(rec->unmap, stack);
-	page_ext_put(ext);
-	log->e[log->nr] = (struct pac_entry){ addr, pfn, seq };
-	WRITE_ONCE(log->nr, log->nr + 1);
-	WRITE_ONCE(log->lo, min(log->lo, addr));
-	WRITE_ONCE(log->hi, max(log->hi, addr));
-	pac_stat_inc(lazy_unmaps);
-	pac_stat_inc(pages_tracked);
-	return true;
+	for (i = 0; i < batch->nr; i++) {
+		rec[i] = pac_rec_get(batch->pfn[i], &ext);
+		if (!rec[i])
+			continue;
+		if (pac_live_enabled())
+			pac_live_dec(rec[i]);
+		atomic_inc(&rec[i]->unflushed);
+		if (pac_stacks)
+			WRITE_ONCE(rec[i]->unmap, batch->stack);
+		page_ext_put(ext);
+	}
+}
+
+/*
+ * Append the counted pages of @batch to this CPU's log, stamped with the
+ * flush sequence number read after their PTEs were cleared.  Returns the
+ * index of the first page that did not fit (@batch->nr if all did).
+ */
+static unsigned int pac_batch_log(struct page_alias_check_batch *batch,
+				  struct pac_rec **rec)
+{
+	unsigned int i, n = 0, cap = pac_log_capacity();
+	unsigned long flags, seq;
+	struct pac_log *log;
+
+	/* Any CPU's log would do: flushes walk them all. */
+	log = raw_cpu_ptr(&pac_logs);
+	spin_lock_irqsave(&log->lock, flags);
+	seq = atomic_long_read(&pac_flush_seq);
+	for (i = 0; i < batch->nr; i++) {
+		if (!rec[i])
+			continue;
+		if (log->nr >= cap)
+			break;
+		log->e[log->nr] = (struct pac_entry){
+			batch->addr[i], batch->pfn[i], seq, rec[i] };
+		WRITE_ONCE(log->nr, log->nr + 1);
+		WRITE_ONCE(log->lo, min(log->lo, batch->addr[i]));
+		WRITE_ONCE(log->hi, max(log->hi, batch->addr[i]));
+		n++;
+	}
+	spin_unlock_irqrestore(&log->lock, flags);
+	pac_stat_add(lazy_unmaps, n);
+	pac_stat_add(pages_tracked, n);
+	return i;
 }
 
 /* Epoch mode: stamp the pages of @batch with the flush sequence number. */
@@ -685,9 +741,8 @@ static void pac_batch_stamp(struct page_alias_check_batch *batch)
 
 static void pac_batch_flush(struct page_alias_check_batch *batch)
 {
-	unsigned long flags, seq;
-	struct pac_log *log;
-	unsigned int i, cap;
+	struct pac_rec *rec[PAGE_ALIAS_CHECK_BATCH];
+	unsigned int i;
 
 	if (!batch->nr)
 		return;
@@ -695,31 +750,30 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		batch->stack = pac_save_stack();
 		batch->stack_saved = true;
 	}
+	if (page_alias_check_epoch) {
+		/* See below; the stamp is the sequence number. */
+		smp_mb();
+		pac_batch_stamp(batch);
+		return;
+	}
+	pac_batch_count(batch, rec);
 	/*
 	 * The PTE clears must be visible before we read the sequence (x86's
 	 * xchg is a full barrier already; pmd/pud clears are plain stores).
 	 * Reading it later than the clear only makes entries look newer.
 	 */
 	smp_mb();
-	if (page_alias_check_epoch) {
-		pac_batch_stamp(batch);
-		return;
-	}
-	/* Any CPU's log would do: flushes walk them all. */
-	cap = pac_log_capacity();
-	log = raw_cpu_ptr(&pac_logs);
-	spin_lock_irqsave(&log->lock, flags);
-	seq = atomic_long_read(&pac_flush_seq);
-	for (i = 0; i < batch->nr; i++)
-		if (!pac_log_one(log, cap, batch->addr[i], batch->pfn[i], seq,
-				 batch->stack))
-			break;
-	spin_unlock_irqrestore(&log->lock, flags);
-	/* The log is full: the rest of the batch is untracked. */
-	if (i < batch->nr && pac_live_enabled())
-		pac_live_unmap(batch->pfn + i, batch->nr - i);
-	for (; i < batch->nr; i++)
+	i = pac_batch_log(batch, rec);
+	/*
+	 * The log is full: the rest of the batch is untracked (checks purge
+	 * until a flush covers it) before its counts go back down.
+	 */
+	for (; i < batch->nr; i++) {
+		if (!rec[i])
+			continue;
 		pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
+		atomic_dec(&rec[i]->unflushed);
+	}
 	batch->nr = 0;
 }
 
@@ -759,14 +813,9 @@ EXPORT_SYMBOL_GPL(__page_alias_check_flush_begin);
 /* A flush that began at sequence number *@arg retires an entry it covered. */
 static bool pac_flush_one(struct pac_entry *e, void *arg)
 {
-	if (!pac_seq_before(e->seq, *(unsigned long *)arg) &&
-	    !(IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
-	      READ_ONCE(pac_test_ignore_seq)))
-		return false;
-	pac_with_rec(e->pfn, pac_rec_dec, NULL);
-	pac_stat_dec(pages_tracked);
-	pac_stat_inc(entries_flushed);
-	return true;
+	return pac_seq_before(e->seq, *(unsigned long *)arg) ||
+	       (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+		READ_ONCE(pac_test_ignore_seq));
 }
 
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,

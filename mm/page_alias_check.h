@@ -135,7 +135,6 @@ static inline bool pac_live_enabled(void)
 }
 
 void pac_live_dec(struct pac_rec *rec);
-void pac_live_unmap(const unsigned long *pfn, unsigned int nr);
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 		    unsigned long pfn, struct pac_rec *rec, int policy);
 const char *pac_mode_name(int mode);

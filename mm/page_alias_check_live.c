@@ -261,25 +261,6 @@ void pac_live_dec(struct pac_rec *rec)
 	pac_stat_inc(live_unmaps);
 }
 
-/*
- * @nr kernel PTEs mapping @pfn[] were just cleared but not logged (the
- * log was full); logged ones are counted down by pac_log_one().
- */
-void pac_live_unmap(const unsigned long *pfn, unsigned int nr)
-{
-	struct page_ext *ext;
-	struct pac_rec *rec;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++) {
-		rec = pac_rec_get(pfn[i], &ext);
-		if (!rec)
-			continue;
-		pac_live_dec(rec);
-		page_ext_put(ext);
-	}
-}
-
 /* ---- checks ------------------------------------------------------------- */
 
 /*

@@ -13,10 +13,11 @@ POLICY=${POLICY:-warn}
 case $POLICY in warn | purge | bug) ;; *) die "POLICY must be warn, purge or bug, not '$POLICY'" ;; esac
 B=$(guest_kernel on)
 RUN=$PAC_CACHE/runs/demo
-stage "boot: page_alias_check=$POLICY, seed scenario"
+# Stacks are opt-in (cost); the demo turns them on to show who unmapped.
+stage "boot: page_alias_check=$POLICY page_alias_check_stacks=on, seed scenario"
 rc=0
 "$PAC_ROOT/scripts/boot.sh" "$RUN" "$B/arch/x86/boot/bzImage" "$B/initramfs.cpio.gz" \
-	"pac.run=demo kunit.enable=0 page_alias_check=$POLICY" || rc=$?
+	"pac.run=demo kunit.enable=0 page_alias_check=$POLICY page_alias_check_stacks=on" || rc=$?
 echo
 echo "---- kernel log: page_alias_check ----"
 grep -a 'page_alias_check: enabled' "$RUN/serial.log" | sed 's/^\[[^]]*\] //' || true
