@@ -45,13 +45,11 @@ static inline struct pac_rec *pac_rec_of(struct page_ext *ext)
 /*
  * Default for page_alias_check_walk_max, in pages: under policy "purge", a
  * request larger than this purges once instead of checking every page.
- * Measured with page_alias_bench (QEMU TCG, 2 vCPUs, 6.12): checking costs
- * about 0.19 us per page per CPA call, while the vm_unmap_aliases() that
- * upstream does on every call costs about 18-25 us with a lazy backlog and
- * less without.  The walk wins by 1.5-2.6x at 1-16 pages and loses about
- * 10% at 512 pages; break-even is near 100-130 pages.
+ * A purge with a lazy backlog is a TLB flush on every CPU, so requests up
+ * to 2 MiB (a TTM pool batch, a huge page's worth of set_memory_*()) are
+ * walked: one page_ext lookup per page and CPA call.
  */
-#define PAC_WALK_MAX_DEFAULT	128UL
+#define PAC_WALK_MAX_DEFAULT	512UL
 
 /*
  * Counters for debugfs "stats", per CPU so that the hot paths do no

@@ -164,16 +164,18 @@ static int pac_live_inc(struct pac_rec *rec, int mode)
 	return old;
 }
 
-static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
+static void pac_map_one(struct pac_map_ctx *ctx, struct page *page)
 {
 	int policy = READ_ONCE(page_alias_check_policy), old, direct;
 	depot_stack_handle_t prev_map = 0;
 	struct page_ext *ext;
 	struct pac_rec *rec;
+	unsigned long pfn;
 
-	rec = pac_rec_get(pfn, &ext);
-	if (!rec)
+	ext = page_ext_get(page);
+	if (!ext)
 		return;
+	rec = pac_rec_of(ext);
 	old = pac_live_inc(rec, ctx->mode);
 	if (pac_stacks) {
 		if (!ctx->stack_saved) {
@@ -188,6 +190,7 @@ static void pac_map_one(struct pac_map_ctx *ctx, unsigned long pfn)
 	if (!ctx->check_direct || ctx->mode == PAGE_ALIAS_MODE_UNKNOWN ||
 	    policy == PAGE_ALIAS_CHECK_OFF)
 		return;
+	pfn = page_to_pfn(page);
 	/*
 	 * A mixed page was reported when it became mixed, and its count does
 	 * not say which modes are left: no report of live mappings against
@@ -221,22 +224,25 @@ void __page_alias_check_map_pages(struct page **pages, unsigned long nr,
 	unsigned long i;
 
 	for (i = 0; i < nr; i++)
-		pac_map_one(&ctx, page_to_pfn(pages[i]));
+		pac_map_one(&ctx, pages[i]);
 }
 
 void __page_alias_check_map_pfn(unsigned long addr, unsigned long pfn,
 				unsigned long nr, pgprot_t prot, int err)
 {
 	struct pac_map_ctx ctx = { .mode = arch_page_alias_mode(prot) };
+	struct page *page;
 	unsigned long i;
 
 	for (i = 0; i < nr; i++) {
-		/* A failed mapping set the PTEs of some pages, not all. */
-		if (err && (!pfn_valid(pfn + i) ||
-			    vmalloc_to_page((void *)(addr + i * PAGE_SIZE)) !=
-			    pfn_to_page(pfn + i)))
+		/* Not RAM (ioremap): nothing to count. */
+		if (!pfn_valid(pfn + i))
 			continue;
-		pac_map_one(&ctx, pfn + i);
+		page = pfn_to_page(pfn + i);
+		/* A failed mapping set the PTEs of some pages, not all. */
+		if (err && vmalloc_to_page((void *)(addr + i * PAGE_SIZE)) != page)
+			continue;
+		pac_map_one(&ctx, page);
 	}
 }
 
