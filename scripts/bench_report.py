@@ -34,7 +34,7 @@ def pick(rows, **kw):
 def cpa_table(rows):
     print('CPA: one round = set_pages_array_wc + set_pages_array_wb (3 CPA calls), in-kernel ktime, smp 2')
     print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s | %s' % (
-        'backlog', 'pages', 'config-off', 'off(blind)', 'purge', 'off/pur', 'ups/pur',
+        'backlog', 'pages', 'config-off', 'off(blind)', 'purge', 'off/pur', 'cfg/pur',
         'fl/round', 'fl/round', 'p99 off/purge us'))
     print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s |' % (
         '', '', 'median us', 'median us', 'median us', '', '', 'off', 'purge'))
@@ -72,9 +72,19 @@ def med(v):
     return v[len(v) // 2] if v else float('nan')
 
 
+def quantile(v, q):
+    v = sorted(v)
+    x = (len(v) - 1) * q
+    i = int(x)
+    return v[i] + (v[min(i + 1, len(v) - 1)] - v[i]) * (x - i)
+
+
 def spread(v):
-    """(max - min) / median of the rows, in percent."""
-    return (max(v) - min(v)) / med(v) * 100 if v and med(v) else float('nan')
+    """Interquartile range / median of the rows, in percent (TCG has
+    outliers of +-50% between threads and loads; the IQR is their usual
+    scatter)."""
+    return ((quantile(v, 0.75) - quantile(v, 0.25)) / med(v) * 100
+            if v and med(v) else float('nan'))
 
 
 def ratio(a, b):
@@ -89,12 +99,12 @@ VCOLS = ('upstream', 'config-off', 'bootoff', 'default', 'stacks', 'nolive', 'ep
 def overhead_table(title, res, unit, higher_is_better=False):
     """res: {test: {label: [values]}}; prints medians, spread, ratios."""
     print(title)
-    print('  %-28s' % 'test' + ''.join('%11s' % c for c in VCOLS) + '   spread')
+    print('  %-28s' % 'test' + ''.join('%11s' % c for c in VCOLS) + '  max IQR')
     for test, d in sorted(res.items()):
         vals = [d.get(c, []) for c in VCOLS]
         sp = max((spread(v) for v in vals if v), default=float('nan'))
         print('  %-28s' % test + ''.join('%11.0f' % med(v) for v in vals) + '  %5.1f%%' % sp)
-    print('  ratios (%s; "=" marks a difference within the spread of its two rows):' % unit)
+    print('  ratios (%s; "=" marks a difference within the spread (IQR) of its two rows):' % unit)
     pairs = (('config-off', 'upstream'), ('bootoff', 'upstream'), ('default', 'upstream'),
              ('default', 'bootoff'), ('stacks', 'bootoff'), ('nolive', 'bootoff'),
              ('epoch', 'bootoff'))
