@@ -17,8 +17,8 @@ struct seq_file;
  * 8 with live tracking (the default), 16 with stacks.
  */
 struct pac_rec {
-	atomic_t unflushed;		/* strict: lazy unmaps not yet flushed;
-					 * epoch: flush stamp, see pac_rec_stamp() */
+	/* Strict: lazy unmaps not yet flushed; epoch: see pac_rec_stamp(). */
+	atomic_t unflushed;
 	atomic_t live;			/* live mappings; page_alias_check_live.c */
 	depot_stack_handle_t unmap;	/* last lazy unmap (stacks on) */
 	depot_stack_handle_t map;	/* last mapper (stacks on) */
