@@ -687,6 +687,9 @@ static void walk_finds_moved_entries(struct kunit *test)
 	__free_page(x);
 }
 
+/* A TTM pool batch: 2 MiB of pages. */
+#define PAC_BATCH_PAGES	512
+
 #ifdef CONFIG_KPROBES
 static struct task_struct *pac_probe_task;
 static atomic_t pac_purges_seen, pac_foreign_flushes;
@@ -797,8 +800,37 @@ static void log_full_untracks_and_purges(struct kunit *test)
 		__free_page(pages[i]);
 	__free_page(clean);
 }
+
+/*
+ * A TTM pool batch (512 pages, 2 MiB) of alias-free pages changes cache
+ * mode without a purge under the default walk_max, which walks it: the
+ * kprobe on vm_unmap_aliases() sees no call from this task.
+ */
+static void cpa_512_clean_pages_walked(struct kunit *test)
+{
+	struct page **pages;
+	int i, purges;
+
+	pages = kunit_kcalloc(test, PAC_BATCH_PAGES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < PAC_BATCH_PAGES; i++)
+		pages[i] = pac_alloc_page(test);
+	pac_settle();
+	pac_probes_on(test);
+	purges = atomic_read(&pac_purges_seen);
+	KUNIT_EXPECT_EQ(test, set_pages_array_wc(pages, PAC_BATCH_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, set_pages_array_wb(pages, PAC_BATCH_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&pac_purges_seen), purges);
+	for (i = 0; i < PAC_BATCH_PAGES; i++)
+		__free_page(pages[i]);
+}
 #else
 static void log_full_untracks_and_purges(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_KPROBES");
+}
+
+static void cpa_512_clean_pages_walked(struct kunit *test)
 {
 	kunit_skip(test, "needs CONFIG_KPROBES");
 }
@@ -1582,6 +1614,7 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(kasan_shadow_release_marks_dirty),
 	KUNIT_CASE(memory_offline_retires_entries),
 	KUNIT_CASE(early_unmaps_flushed_when_enabled),
+	KUNIT_CASE(cpa_512_clean_pages_walked),
 	KUNIT_CASE(epoch_needs_purge_or_full_flush),
 	KUNIT_CASE(epoch_unqueued_unmap_survives_purge),
 	KUNIT_CASE(epoch_older_stamp_does_not_win),
