@@ -734,10 +734,16 @@ static void pac_probes_on(struct kunit *test)
 	int i;
 
 	WRITE_ONCE(pac_probe_task, current);
+	/* A kprobe registered before keeps its address: name it again. */
+	pac_purge_kp.addr = NULL;
+	pac_purge_kp.flags = 0;
 	KUNIT_ASSERT_EQ(test, register_kprobe(&pac_purge_kp), 0);
-	for (i = 0; i < ARRAY_SIZE(pac_flush_kp); i++)
+	for (i = 0; i < ARRAY_SIZE(pac_flush_kp); i++) {
+		pac_flush_kp[i].addr = NULL;
+		pac_flush_kp[i].flags = 0;
 		if (register_kprobe(&pac_flush_kp[i]))
 			break;
+	}
 	if (i < ARRAY_SIZE(pac_flush_kp)) {
 		while (i--)
 			unregister_kprobe(&pac_flush_kp[i]);

@@ -6,7 +6,8 @@
 # vm_unmap_ram(), whose TLB flush is deferred; the freed pages go back to the
 # allocator while a TTM-like churn (page_alias --churn) makes pages WC/UC.
 #
-# Per policy (one boot each): an XFS image with 64 KiB directory blocks and
+# Per policy (one boot each, with the opt-in stacks so that reports name the
+# XFS code): an XFS image with 64 KiB directory blocks and
 # one directory of XFS_FILES empty files (built on the host with a mkfs.xfs
 # protofile), "find | wc -l" + drop_caches for STRESS_SECONDS, then checks:
 #   warn   reports > 0, and a report's "last lazily unmapped by" stack names
@@ -137,7 +138,7 @@ run_policy() {
 	PAC_TIMEOUT=$((SECS + 240)) \
 		PAC_QEMU_EXTRA="-drive file=$run/vda.img,if=virtio,format=raw -drive file=$run/vdb.img,if=virtio,format=raw" \
 		"$PAC_ROOT/scripts/boot.sh" "$run" "$X/bzImage" "$X/initramfs.cpio.gz" \
-		"pac.run=xfs page_alias_check=$p kunit.enable=0 pac.stress=$SECS pac.files=$FILES pac.reclaim=$RECLAIM" || rc=$?
+		"pac.run=xfs page_alias_check=$p page_alias_check_stacks=on kunit.enable=0 pac.stress=$SECS pac.files=$FILES pac.reclaim=$RECLAIM" || rc=$?
 	t1=$(date +%s)
 	WALL[$p]=$((t1 - t0))
 	stage "parse xfs-$p (qemu exit $rc, ${WALL[$p]}s)"
