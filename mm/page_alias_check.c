@@ -863,6 +863,12 @@ bool page_alias_check_active(void)
 }
 EXPORT_SYMBOL_GPL(page_alias_check_active);
 
+/* The unflushed count of a page from its record's first word. */
+static int pac_unflushed(int word)
+{
+	return page_alias_check_epoch ? pac_stamp_dirty(word) : word;
+}
+
 /**
  * page_alias_check_pfn - number of possibly unflushed lazy mappings of a page
  * @pfn: page frame number
@@ -870,12 +876,6 @@ EXPORT_SYMBOL_GPL(page_alias_check_active);
  * Return: how many lazy unmaps of @pfn have no completed TLB flush yet;
  * 0 when the page is clean, not tracked or the checker is not enabled.
  */
-/* The unflushed count of a page from its record's first word. */
-static int pac_unflushed(int word)
-{
-	return page_alias_check_epoch ? pac_stamp_dirty(word) : word;
-}
-
 int page_alias_check_pfn(unsigned long pfn)
 {
 	struct pac_snapshot rec = {};
