@@ -77,12 +77,8 @@
 
 #include "page_alias_check.h"
 
-/*
- * Log entries visited, and retired, per lock hold: IRQs are off while a
- * log's lock is held, and its CPU's unmaps wait for it.
- */
+/* Log entries visited per lock hold, so IRQs are not off for long. */
 #define PAC_WALK_BATCH	256
-#define PAC_RETIRE_BATCH	32
 
 DEFINE_STATIC_KEY_FALSE(page_alias_check_key);
 EXPORT_SYMBOL(page_alias_check_key);
@@ -542,20 +538,13 @@ static void pac_walk_held(unsigned long held)
 }
 
 /*
- * Entries retired by a walk leave the log under its lock; their pages'
- * counts drop after it is released, so that the lock is held only for
- * moving entries.  In between a page reads dirty with no entry: a check
- * then purges once more than needed, never less.
+ * A walk retired @nr entries.  Their pages were counted down under the
+ * log's lock, through each entry's record pointer (no lookup): a page
+ * with no entry left never reads dirty after the flush that retired it
+ * has returned, so checks do not purge for nothing.
  */
-static void pac_retire(struct pac_rec **rec, unsigned int nr)
+static void pac_retired(unsigned int nr)
 {
-	unsigned int i;
-
-	if (!nr)
-		return;
-	/* Never below zero: a negative count would be our own bug. */
-	for (i = 0; i < nr; i++)
-		WARN_ON_ONCE(atomic_dec_if_positive(&rec[i]->unflushed) < 0);
 	pac_stat_add(pages_tracked, -(long)nr);
 	pac_stat_add(entries_flushed, nr);
 }
@@ -564,15 +553,13 @@ static void pac_retire(struct pac_rec **rec, unsigned int nr)
  * Call @fn on the entries of @log with an address in [@start, @last]; an
  * entry for which it returns true is retired (the log's last entry takes
  * its place).  The lock is dropped every PAC_WALK_BATCH entries visited
- * or PAC_RETIRE_BATCH retired (IRQs are off while it is held).  An entry
- * appended or moved while it is dropped may be missed: that can leave a
- * page dirty, never clean.
+ * (IRQs are off while it is held).  An entry appended or moved while it is
+ * dropped may be missed: that can leave a page dirty, never clean.
  */
 static void pac_log_walk(struct pac_log *log, unsigned long start,
 			 unsigned long last,
 			 bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
-	struct pac_rec *done[PAC_RETIRE_BATCH];
 	unsigned long flags, held = 0;
 	unsigned int i, nd = 0;
 
@@ -593,14 +580,16 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 		struct pac_entry *e = &log->e[--i];
 
 		if (e->addr >= start && e->addr <= last && fn(e, arg)) {
-			done[nd++] = e->rec;
+			/* Never below zero: that would be our own bug. */
+			WARN_ON_ONCE(atomic_dec_if_positive(&e->rec->unflushed) < 0);
+			nd++;
 			*e = log->e[log->nr - 1];
 			WRITE_ONCE(log->nr, log->nr - 1);
 		}
 		pac_walk_held(++held);
-		if ((held == PAC_WALK_BATCH || nd == PAC_RETIRE_BATCH) && i) {
+		if (held == PAC_WALK_BATCH && i) {
 			spin_unlock_irqrestore(&log->lock, flags);
-			pac_retire(done, nd);
+			pac_retired(nd);
 			nd = 0;
 			pac_walk_unlocked();
 			cpu_relax();
@@ -614,7 +603,7 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 		WRITE_ONCE(log->hi, 0);
 	}
 	spin_unlock_irqrestore(&log->lock, flags);
-	pac_retire(done, nd);
+	pac_retired(nd);
 }
 
 /* pac_log_walk() on every CPU's log. */
