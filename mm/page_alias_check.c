@@ -739,19 +739,18 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		batch->stack = pac_save_stack();
 		batch->stack_saved = true;
 	}
-	if (page_alias_check_epoch) {
-		/* See below; the stamp is the sequence number. */
-		smp_mb();
-		pac_batch_stamp(batch);
-		return;
-	}
-	pac_batch_count(batch, rec);
+	if (!page_alias_check_epoch)
+		pac_batch_count(batch, rec);
 	/*
 	 * The PTE clears must be visible before we read the sequence (x86's
 	 * xchg is a full barrier already; pmd/pud clears are plain stores).
 	 * Reading it later than the clear only makes entries look newer.
 	 */
 	smp_mb();
+	if (page_alias_check_epoch) {
+		pac_batch_stamp(batch);
+		return;
+	}
 	i = pac_batch_log(batch, rec);
 	/*
 	 * The log is full: the rest of the batch is untracked (checks purge

@@ -24,6 +24,11 @@ struct pac_rec {
 	depot_stack_handle_t map;	/* last mapper (stacks on) */
 };
 
+static inline struct pac_rec *pac_rec_of(struct page_ext *ext)
+{
+	return page_ext_data(ext, &page_alias_check_ops);
+}
+
 /*
  * The record of @pfn, or NULL (not RAM, or no page_ext): such pages are
  * never tracked.  Pass *@ext to page_ext_put() when done.
@@ -34,12 +39,7 @@ static inline struct pac_rec *pac_rec_get(unsigned long pfn,
 	if (!pfn_valid(pfn))
 		return NULL;
 	*ext = page_ext_get(pfn_to_page(pfn));
-	return *ext ? page_ext_data(*ext, &page_alias_check_ops) : NULL;
-}
-
-static inline struct pac_rec *pac_rec_of(struct page_ext *ext)
-{
-	return page_ext_data(ext, &page_alias_check_ops);
+	return *ext ? pac_rec_of(*ext) : NULL;
 }
 
 /*
