@@ -1444,7 +1444,9 @@ static void cpa_seed_purge_silent(struct kunit *test)
 static unsigned long pac_test_pfn_at(const struct page_alias_check_req *req,
 				     unsigned long idx)
 {
-	return page_to_pfn(req->data) + idx;
+	struct page *first = req->data;
+
+	return page_to_pfn(first) + idx;
 }
 
 /*
