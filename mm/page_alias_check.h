@@ -14,7 +14,7 @@ struct seq_file;
 /*
  * A page's record in page_ext, one for the whole checker so that each
  * hook looks it up once.  A boot uses only its head: 4 bytes (unflushed),
- * 8 with live tracking (the default), 16 with stacks.
+ * 8 with live tracking, 16 with stacks (both opt-in).
  */
 struct pac_rec {
 	/* Strict: lazy unmaps not yet flushed; epoch: see pac_rec_stamp(). */

@@ -19,8 +19,9 @@
  * counted; their unmaps are ("live_unbalanced") and never go below zero.
  *
  * The count lives in the checker's page_ext record (struct pac_rec), so an
- * unmap updates both words after one lookup.  page_alias_check_live=off
- * leaves all of this out (4 bytes per page less, no work on map and free).
+ * unmap updates both words after one lookup.  Off by default
+ * (CONFIG_PAGE_ALIAS_CHECK_LIVE, page_alias_check_live=on|off): it costs 4
+ * bytes per page and a lookup per page mapped and freed.
  */
 
 #define pr_fmt(fmt) "page_alias_check: " fmt
@@ -41,7 +42,7 @@
 /* Enabled by the checker's page_ext init when pac_live is set. */
 DEFINE_STATIC_KEY_FALSE(page_alias_check_live_key);
 
-bool pac_live __initdata = true;
+bool pac_live __initdata = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_LIVE);
 
 static int __init early_page_alias_check_live(char *buf)
 {

@@ -321,9 +321,10 @@ live_off() {
 			tail -n 20 "$ktap" | sed 's/^/  | /'
 		fi
 	done
-	if grep -qE 'page_alias_check: enabled, .*live mappings' "$OUT/live-off/serial.log"; then
+	if grep -qE 'page_alias_check: enabled, .*live mappings' "$OUT/live-off/serial.log" ||
+		! grep -qE 'page_alias_check: enabled, .* 4 bytes per page' "$OUT/live-off/serial.log"; then
 		echo "fail live-off:no_live_tracking" >>"$RESULTS"
-		echo "  FAIL live-off: live tracking enabled despite page_alias_check_live=off"
+		echo "  FAIL live-off: live tracking enabled (or not 4 bytes per page) despite page_alias_check_live=off"
 	else
 		echo "pass live-off:no_live_tracking" >>"$RESULTS"
 	fi
