@@ -245,7 +245,12 @@ static void pat_watch_unmapped(struct pat_watch *w, unsigned long va)
 		w->live_unmapped += pat_stale(va + i * PAGE_SIZE);
 }
 
-#ifdef CONFIG_KRETPROBES
+/*
+ * The oracle reads struct flush_tlb_info, which asm/tlbflush.h hides from
+ * modules: a modular build (make bench loads one into the pristine kernel)
+ * has no oracle, and the tests that need it skip.
+ */
+#if defined(CONFIG_KRETPROBES) && IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST)
 /*
  * The probe handlers run in int3 context, NMI-like: they take no lock.
  * They walk pat_watches under RCU and only set bits of a watch, and only
@@ -515,7 +520,7 @@ static void pat_watch_start(struct pat_watch *w) { }
 static void pat_watch_stop(struct pat_watch *w) { }
 static void pat_oracle_init(void) { }
 static void pat_oracle_exit(void) { }
-#endif /* CONFIG_KRETPROBES */
+#endif /* CONFIG_KRETPROBES && IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST) */
 
 /* The oracle's columns of the verdict. */
 static void pat_watch_verdict(const struct pat_watch *w, struct pat_verdict *v)
