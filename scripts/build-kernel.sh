@@ -42,6 +42,13 @@ B=${PAC_BUILD_DIR:-$PAC_CACHE/build/$VARIANT}
 mkdir -p "$B" 2>/dev/null || die "cannot create build directory $B"
 [[ -d $B && -w $B ]] || die "build directory $B is not writable"
 B=$(cd "$B" && pwd)
+# One build per directory: a second one (make bench beside make check)
+# waits instead of writing the same objects.
+exec 8>"$B/.build.lock"
+if ! flock -n 8; then
+	stage "waiting for another build in $B"
+	flock -w 3600 8 || die "another build still holds $B/.build.lock"
+fi
 
 need_build_pkgs
 
