@@ -33,26 +33,36 @@ def pick(rows, **kw):
 
 def cpa_table(rows):
     print('CPA: one round = set_pages_array_wc + set_pages_array_wb (3 CPA calls), in-kernel ktime, smp 2')
-    print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s | %s' % (
-        'backlog', 'pages', 'config-off', 'off(blind)', 'purge', 'off/pur', 'cfg/pur',
+    print('%-8s %5s | %11s %11s %11s %11s | %7s %7s | %8s %8s | %s' % (
+        'backlog', 'pages', 'upstream', 'config-off', 'off(blind)', 'purge', 'off/pur', 'ups/pur',
         'fl/round', 'fl/round', 'p99 off/purge us'))
-    print('%-8s %5s | %12s %12s %12s | %7s %7s | %9s %9s |' % (
-        '', '', 'median us', 'median us', 'median us', '', '', 'off', 'purge'))
+    print('%-8s %5s | %11s %11s %11s %11s | %7s %7s | %8s %8s |' % (
+        '', '', 'median us', 'median us', 'median us', 'median us', '', '', 'off', 'purge'))
     for backlog in ('busy', 'backlog'):
         for pages in sorted({int(r['pages']) for r in rows}):
-            up = pick(rows, smp=2, kernel='config-off', backlog=backlog, pages=pages)
+            up = pick(rows, smp=2, kernel='upstream', backlog=backlog, pages=pages)
+            cfg = pick(rows, smp=2, kernel='config-off', backlog=backlog, pages=pages)
             off = pick(rows, smp=2, kernel='default', policy='off', backlog=backlog, pages=pages)
             pu = pick(rows, smp=2, kernel='default', policy='purge', backlog=backlog, pages=pages)
             if not (off and pu):
                 continue
             m = lambda r: int(r['median_ns']) / 1000 if r else float('nan')
-            print('%-8s %5d | %12.1f %12.1f %12.1f | %7.2f %7.2f | %9.2f %9.2f | %.0f / %.0f' % (
-                backlog, pages, m(up), m(off), m(pu), m(off) / m(pu), m(up) / m(pu),
+            print('%-8s %5d | %11.1f %11.1f %11.1f %11.1f | %7.2f %7.2f | %8.2f %8.2f | %.0f / %.0f' % (
+                backlog, pages, m(up), m(cfg), m(off), m(pu), m(off) / m(pu), m(up) / m(pu),
                 float(off['check_flushes']), float(pu['check_flushes']),
                 int(off['p99_ns']) / 1000, int(pu['p99_ns']) / 1000))
+    print('upstream: the pristine tree with the test driver as a module; x/pur > 1: purge faster')
     print('fl/round: kernel TLB flushes done inside the checks\' purges per round;')
     print('         the vmap churn\'s own flush rate (no CPA running): %s flushes/s' % (
         (pick(rows, smp=2, kernel='default', policy='off', backlog='backlog') or {}).get('churn_flush_rate', '?')))
+    print('purge with a backlog vs the same round on a busy CPU without one (target: within 10%):')
+    for pages in sorted({int(r['pages']) for r in rows}):
+        bl = pick(rows, smp=2, kernel='default', policy='purge', backlog='backlog', pages=pages)
+        busy = pick(rows, smp=2, kernel='default', policy='purge', backlog='busy', pages=pages)
+        if bl and busy:
+            print('  %4d pages: %8.1f us vs %8.1f us (%+.1f%%)' % (
+                pages, int(bl['median_ns']) / 1000, int(busy['median_ns']) / 1000,
+                (int(bl['median_ns']) / int(busy['median_ns']) - 1) * 100))
     print()
     print('Scaling (backlog present): median us and check flushes per call, off vs purge')
     for smp in sorted({int(r['smp']) for r in rows}):
@@ -93,7 +103,7 @@ def ratio(a, b):
     return r, abs(r) <= max(spread(a), spread(b))
 
 
-VCOLS = ('upstream', 'config-off', 'bootoff', 'default', 'stacks', 'nolive', 'epoch')
+VCOLS = ('upstream', 'config-off', 'bootoff', 'default', 'live', 'stacks', 'epoch')
 
 
 def overhead_table(title, res, unit, higher_is_better=False):
@@ -103,10 +113,11 @@ def overhead_table(title, res, unit, higher_is_better=False):
     for test, d in sorted(res.items()):
         vals = [d.get(c, []) for c in VCOLS]
         sp = max((spread(v) for v in vals if v), default=float('nan'))
-        print('  %-28s' % test + ''.join('%11.0f' % med(v) for v in vals) + '  %5.1f%%' % sp)
+        fmt = '%11.0f' if all(med(v) >= 100 for v in vals if v) else '%11.2f'
+        print('  %-28s' % test + ''.join(fmt % med(v) for v in vals) + '  %5.1f%%' % sp)
     print('  ratios (%s; "=" marks a difference within the spread (IQR) of its two rows):' % unit)
     pairs = (('config-off', 'upstream'), ('bootoff', 'upstream'), ('default', 'upstream'),
-             ('default', 'bootoff'), ('stacks', 'bootoff'), ('nolive', 'bootoff'),
+             ('default', 'bootoff'), ('live', 'bootoff'), ('stacks', 'bootoff'),
              ('epoch', 'bootoff'))
     print('  %-28s' % '' + ''.join('%18s' % ('%s/%s' % (a, b if b != 'upstream' else 'ups'))
                                    for a, b in pairs))
@@ -147,8 +158,8 @@ def live_cpa_table(rows):
     print('CPA cost of live tracking: policy purge, median us per round, live on vs off')
     for backlog in ('busy', 'backlog'):
         for pages in sorted({int(r['pages']) for r in rows}):
-            on = pick(rows, smp=2, kernel='default', policy='purge', backlog=backlog, pages=pages)
-            off = pick(rows, smp=2, kernel='nolive', policy='purge', backlog=backlog,
+            on = pick(rows, smp=2, kernel='live', policy='purge', backlog=backlog, pages=pages)
+            off = pick(rows, smp=2, kernel='default', policy='purge', backlog=backlog,
                        pages=pages)
             if on and off:
                 a, b = int(on['median_ns']) / 1000, int(off['median_ns']) / 1000

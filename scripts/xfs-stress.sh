@@ -88,40 +88,8 @@ gcc -static -O2 -Wall -pthread -I"$SRC/tools/testing/selftests/page_alias" \
 PAC_GUEST_BINS=$X/page_alias "$PAC_ROOT/scripts/mkinitramfs.sh" "$B" "$X/initramfs.cpio.gz"
 
 # ---- images ------------------------------------------------------------
-# mkfs.xfs (xfsprogs >= 5.19) refuses file systems under 300 MB: 320 MiB
-# sparse files.  Rebuilt when the parameters or xfsprogs change.
-IMG_SIZE=320M
-mkimage() { # NAME FILES MKFS_OPTS...
-	local name=$1 files=$2 img=$X/$1.img key
-	shift 2
-	key="$IMG_SIZE $files $* $(mkfs.xfs -V)"
-	if [[ -f $img && -f $img.key && $(cat "$img.key") == "$key" ]]; then
-		return 0
-	fi
-	stage "image $name: mkfs.xfs $* with /dir of $files empty files (protofile)"
-	: >"$X/empty"
-	{
-		echo /dev/null
-		echo "0 0"
-		echo "d--755 0 0"
-		echo "dir d--755 0 0"
-		awk -v n="$files" -v e="$X/empty" \
-			'BEGIN { for (i = 0; i < n; i++) printf "file-%06d ---644 0 0 %s\n", i, e }'
-		echo '$'
-		echo '$'
-	} >"$X/$name.proto"
-	rm -f "$img" "$img.key"
-	truncate -s "$IMG_SIZE" "$img"
-	# xfsprogs 6.1's protofile code warns "Transaction block reservation
-	# exceeded" for big directories; xfs_repair -n below proves the result.
-	mkfs.xfs -q "$@" -p "$X/$name.proto" "$img" >"$X/$name.mkfs.log" 2>&1 ||
-		{ tail -n 5 "$X/$name.mkfs.log" >&2; die "mkfs.xfs $* failed"; }
-	xfs_repair -n "$img" >"$X/$name.repair.log" 2>&1 ||
-		{ tail -n 5 "$X/$name.repair.log" >&2; die "fresh image $name is not clean"; }
-	echo "$key" >"$img.key"
-}
-mkimage dir64k "$FILES" -n size=64k
-mkimage bigbs 1000 -b size="$BIG_BS" -n size=64k
+xfs_dir_image "$X" dir64k "$FILES" -n size=64k
+xfs_dir_image "$X" bigbs 1000 -b size="$BIG_BS" -n size=64k
 
 # ---- runs ----------------------------------------------------------------
 declare -A SUM FSCK WALL

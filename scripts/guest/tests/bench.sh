@@ -7,6 +7,11 @@ LABEL=$(arg pac.kernel)
 POLICIES=$(arg pac.policies | tr ',' ' ')
 echo "KTAP version 1"
 echo "1..3"
+# The pristine kernel has the test driver as a module (make bench builds it).
+if [ ! -e /dev/page_alias_test ]; then
+	ko=$(find /lib/modules -name page_alias_test.ko | head -n 1)
+	[ -n "$ko" ] && /bin/pac_insmod "$ko" "" >/dev/null
+fi
 if [ -n "$POLICIES" ] && BENCH_PAGES="$(arg pac.pages | tr , " ")" BENCH_ITERS=$(arg pac.iters) /bin/page_alias_bench "$LABEL" $POLICIES >/tmp/cpa 2>&1; then
 	sed 's/^/# /' /tmp/cpa
 	echo "ok 1 cpa_bench"
@@ -30,9 +35,19 @@ if [ -n "$ko" ]; then
 else
 	echo "ok 2 test_vmalloc # SKIP no test_vmalloc.ko"
 fi
-# Macro loops: fork+exit and module load/unload, operations per second.
+# Macro loops: fork+exit, module load/unload and (with the bench's XFS
+# image on /dev/vda, mounted read-only) a walk of its 64 KiB-block
+# directory plus drop_caches; operations per second.
 lkm=$(find /lib/modules -name test_module.ko | head -n 1)
 loops=$(arg pac.macro)
+xloops=$(arg pac.xfsloops)
+xdir=""
+if [ -b /dev/vda ] && [ "${xloops:-0}" -gt 0 ] && mkdir -p /mnt/x &&
+	mount -t xfs -o ro,norecovery /dev/vda /mnt/x 2>/tmp/mount.err; then
+	xdir=/mnt/x/dir
+elif [ "${xloops:-0}" -gt 0 ]; then
+	echo "# no XFS walk: $(cat /tmp/mount.err 2>/dev/null || echo no /dev/vda)"
+fi
 if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 	r=0
 	while [ $r -lt "$(arg pac.vreps)" ]; do
@@ -41,6 +56,8 @@ if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 			echo "# MACRO,$LABEL,$r,fork_exit,$(echo "$out" | sed 's/.*ops_per_sec //')"
 		[ -n "$lkm" ] && out=$(/bin/pac_macro module "$lkm" test_module $((loops / 10))) &&
 			echo "# MACRO,$LABEL,$r,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
+		[ -n "$xdir" ] && out=$(/bin/pac_macro dir "$xdir" "$xloops") &&
+			echo "# MACRO,$LABEL,$r,xfs_dir_walk,$(echo "$out" | sed 's/.*ops_per_sec //')"
 	done
 	echo "ok 3 macro"
 else
