@@ -61,7 +61,7 @@ done
 # have: build it as a module against that tree (our header's
 # CONFIG_PAGE_ALIAS_CHECK=n stubs) and add it to that guest's modules.
 upstream_driver() {
-	local b=${KB[upstream]} m=$OUT/upstream-driver ver bins
+	local b=${KB[upstream]} m=$OUT/upstream-driver ver bins bench
 	stage "test driver as a module for the pristine tree"
 	rm -rf "$m"
 	mkdir -p "$m"
@@ -72,7 +72,9 @@ upstream_driver() {
 	ver=$(cat "$b/include/config/kernel.release")
 	install -D -m 644 "$m/page_alias_test.ko" "$b/modinst/lib/modules/$ver/extra/page_alias_test.ko"
 	# With the CPA bench program, which that tree has no source of either.
-	bins="$("$PAC_ROOT/scripts/build-selftests.sh" "$b") $(find "${KB[on]}/kselftest" -name page_alias_bench -type f | head -n 1)"
+	bench=$(find "${KB[on]}/kselftest" -name page_alias_bench -type f | head -n 1)
+	[[ -n $bench ]] || die "no page_alias_bench in ${KB[on]}/kselftest"
+	bins="$("$PAC_ROOT/scripts/build-selftests.sh" "$b") $bench"
 	PAC_GUEST_BINS=$bins "$PAC_ROOT/scripts/mkinitramfs.sh" "$b" "$b/initramfs.cpio.gz"
 }
 mkdir -p "$OUT"
@@ -95,7 +97,6 @@ vmask() {
 }
 VMASK=$(vmask)
 
-mkdir -p "$OUT"
 rm -f "$OUT"/*.csv "$OUT"/*.png
 # Read-only for the guests: every boot walks the same blocks.
 xfs_dir_image "$OUT" dir64k "$XFILES" -n size=64k
