@@ -20,15 +20,15 @@ VARIANT=${1:-on}
 CFG=$PAC_ROOT/scripts/config
 case $VARIANT in
 on) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
-	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config") ;;
-off) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/tests.config" "$CFG/checker-off.config") ;;
-upstream) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/upstream.config") ;;
+	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config" "$CFG/real.config") ;;
+off) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/tests.config" "$CFG/real.config" "$CFG/checker-off.config") ;;
+upstream) FRAGS=("$CFG/qemu-x86_64.config" "$CFG/upstream.config" "$CFG/real.config") ;;
 debug) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
 	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config"
-	"$CFG/debug.config") ;;
+	"$CFG/real.config" "$CFG/debug.config") ;;
 kcsan) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
 	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config"
-	"$CFG/kcsan.config") ;;
+	"$CFG/real.config" "$CFG/kcsan.config") ;;
 *) die "unknown VARIANT '$VARIANT' (expected on, off, upstream, debug or kcsan)" ;;
 esac
 for f in ${EXTRA_CONFIG:-}; do

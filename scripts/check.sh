@@ -380,9 +380,12 @@ for s in $SUITES; do
 		harness_triage
 		harness_catches unannounced_report 30 "pac.run=boot pac.inject=report kunit.enable=0" \
 			'problem: console shows "BUG: page_alias_check"'
+		# Either oracle fact may be the first to fail: an unrelated
+		# flush can cover the alias, and then only the missing
+		# vm_unmap_aliases() call shows (seen once in 30 runs).
 		harness_catches no_checker_never_purges 400 \
 			"pac.run=selftests pac.fault=nopurge kunit.enable=0 page_alias_check=off" \
-			'not ok [0-9]+ vmap_ttm_wc_16_no_checker_alias_unnoticed: a live alias was not flushed before its page changed'
+			'not ok [0-9]+ vmap_ttm_wc_16_no_checker_alias_unnoticed: (a live alias was not flushed before its page changed|no vm_unmap_aliases\(\) in the change)'
 		# Strict mode: every epoch case skips, so the suite ran nothing.
 		harness_catches kunit_all_skipped 120 "pac.run=boot kunit.filter_glob=page_alias_check.epoch*" \
 			'problem: KUnit suite page_alias_check: all [0-9]+ cases skipped' --kunit page_alias_check
