@@ -56,7 +56,7 @@ if [[ -n ${PAC_BUILD_SRC:-} ]]; then
 	# A tree prepared by someone else (make series-check).
 	SRC=$PAC_BUILD_SRC
 else
-	SRC=$("$PAC_ROOT/scripts/prepare-tree.sh")
+	SRC=$("$PAC_ROOT/scripts/prepare-tree.sh" 8>&-)
 fi
 if [[ $VARIANT == upstream ]]; then
 	# A worktree of pac-base beside the patched tree: same files, no series.

@@ -55,6 +55,9 @@ import_tree() {
 	(
 		cd "$tmp"
 		git init -q
+		# No background "git gc --auto": it would outlive us holding
+		# the caller's build lock and slow the build down.
+		git config gc.auto 0
 		git -c core.autocrlf=false add -A -f
 		git -c user.name=page_alias_check -c user.email=pac@localhost \
 			commit -q -m "$desc"
