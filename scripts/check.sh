@@ -9,7 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DEFAULT_SUITES="harness kunit ordinary epoch boot-param-off boot-bad-params kernel-off selftests live-off bug xfs lint debug stress"
+DEFAULT_SUITES="harness kunit ordinary epoch boot-param-off boot-bad-params kernel-off selftests live-off bug real xfs lint debug stress"
 ALL_SUITES="$DEFAULT_SUITES kcsan"
 SUITES=${PAC_SUITES:-$DEFAULT_SUITES}
 for s in $SUITES; do
@@ -399,6 +399,10 @@ for s in $SUITES; do
 		harness_catches checker_never_purges 400 \
 			"pac.run=selftests pac.fault=nopurge kunit.enable=0 page_alias_check=purge" \
 			'not ok [0-9]+ vmap_ttm_wc_16_purge_alias_caught: no vm_unmap_aliases\(\) in the change'
+		# The same broken checker with vgem as the pages' new owner.
+		harness_catches vgem_checker_never_purges 400 \
+			"pac.run=vgem pac.fault=nopurge kunit.enable=0 page_alias_check=purge" \
+			'not ok [0-9]+ vgem_vmap_16_purge_alias_caught: no vm_unmap_aliases\(\) in the change'
 		;;
 	kunit)
 		# The report rule: a lazy alias at a cache mode change is a
@@ -482,6 +486,16 @@ for s in $SUITES; do
 	bug)
 		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \
 			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c'
+		;;
+	real)
+		# Real in-tree users (scripts/config/real.config), under warn:
+		# vgem gets pages with a lazy alias (off, purge, warn), then its
+		# dumb buffers churn beside vmap churn; snd-hda-intel without
+		# snooping, bound and unbound.  Then vgem under bug.
+		PAC_QEMU_EXTRA="-audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0" \
+			boot real on "pac.run=vgem,hda kunit.enable=0 page_alias_check=warn snd_hda_intel.snoop=0"
+		boot real-vgem-bug on "pac.run=vgembug kunit.enable=0 page_alias_check=bug" \
+			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c(.|\n)*drm_gem_shmem_get_pages'
 		;;
 	debug)
 		# make check-debug: lockdep, KASAN, kmemleak, DEBUG_VM,

@@ -18,6 +18,9 @@
  *  PAT_IOC_BENCH    time set_pages_array_wc() + _wb() rounds (benchmarks)
  *  PAT_IOC_LIVE     live kernel mappings, legal (TTM's WC vmap) and not
  *                   (WB vmap of a WC page, pages freed while vmapped)
+ *  PAT_IOC_HANDOFF  the 2007 scenario with a real driver as the new owner:
+ *                   lazy alias, free, and watch the pages until the task's
+ *                   next set_pages_array_wc/uc() (vgem's dumb buffers)
  *  mmap             map the buffer to user space WC/UC, as DRM does
  *
  * Interface: include/uapi/linux/page_alias_test.h.
@@ -51,6 +54,7 @@ struct pat_buf {
 	u32 nr;
 	u32 mode;
 	struct pat_verdict verdict;
+	struct pat_watch *handoff;	/* pages handed to another driver */
 };
 
 static int pat_check_count(u32 pages)
@@ -180,6 +184,10 @@ struct pat_watch {
 	u32 purges;
 	unsigned long missed;		/* probe misses when armed */
 	bool watched;			/* the probes were armed */
+	/* HANDOFF: the alias pages' pfns, and what their new owner's change saw */
+	unsigned long *pfn;
+	u32 reused, dirty_before;
+	bool handoff, changed;
 };
 
 /*
@@ -200,6 +208,7 @@ static void pat_watch_free_rcu(struct rcu_head *rcu)
 	struct pat_watch *w = container_of(rcu, struct pat_watch, rcu);
 
 	kvfree(w->owner);
+	kvfree(w->pfn);
 	bitmap_free(w->live);
 	bitmap_free(w->flushed);
 	bitmap_free(w->other);
@@ -393,12 +402,28 @@ static struct kprobe pat_purge_probe = {
 	.pre_handler = pat_purge_pre,
 };
 
+/* Another driver's attribute change of handed-off pages; see below. */
+static int pat_change_pre(struct kprobe *kp, struct pt_regs *regs);
+
+static struct kprobe pat_wc_probe = {
+	.symbol_name = "set_pages_array_wc",
+	.flags = KPROBE_FLAG_DISABLED,
+	.pre_handler = pat_change_pre,
+};
+
+static struct kprobe pat_uc_probe = {
+	.symbol_name = "set_pages_array_uc",
+	.flags = KPROBE_FLAG_DISABLED,
+	.pre_handler = pat_change_pre,
+};
+
 static unsigned long pat_oracle_missed(void)
 {
 	return pat_range_probe.nmissed + pat_range_probe.kp.nmissed +
 	       pat_all_probe.nmissed + pat_all_probe.kp.nmissed +
 	       pat_cpa_all_probe.nmissed + pat_cpa_all_probe.kp.nmissed +
-	       pat_purge_probe.nmissed;
+	       pat_purge_probe.nmissed + pat_wc_probe.nmissed +
+	       pat_uc_probe.nmissed;
 }
 
 /*
@@ -416,7 +441,9 @@ static void pat_oracle_arm(void)
 		ret = enable_kretprobe(&pat_range_probe) ?:
 		      enable_kretprobe(&pat_all_probe) ?:
 		      enable_kretprobe(&pat_cpa_all_probe) ?:
-		      enable_kprobe(&pat_purge_probe);
+		      enable_kprobe(&pat_purge_probe) ?:
+		      enable_kprobe(&pat_wc_probe) ?:
+		      enable_kprobe(&pat_uc_probe);
 		if (ret)
 			pr_warn_once("no flush oracle: cannot arm the probes (%d)\n",
 				     ret);
@@ -476,6 +503,47 @@ static void pat_watch_stop(struct pat_watch *w)
 	w->missed = pat_oracle_missed() - w->missed;
 }
 
+/*
+ * The first set_pages_array_wc/uc(@pages, @nr) of a handoff watch's task on
+ * its CPU: which of the pages were handed off (pfn), whether the checker
+ * calls them dirty, and whether they still translate through the old alias.
+ */
+static void pat_handoff_change(struct pat_watch *w, struct page **pages, int nr)
+{
+	unsigned long pfn;
+	int i;
+	u32 j;
+
+	w->changed = true;
+	for (i = 0; i < nr; i++) {
+		pfn = page_to_pfn(pages[i]);
+		for (j = 0; j < w->nr; j++) {
+			if (w->owner[j] || w->pfn[j] != pfn)
+				continue;
+			w->owner[j] = pages[i];
+			w->reused++;
+			w->dirty_before += page_alias_check_pfn(pfn) > 0;
+			pat_watch_read(w, j);
+			break;
+		}
+	}
+}
+
+static int pat_change_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct page **pages = (void *)regs_get_kernel_argument(regs, 0);
+	int nr = regs_get_kernel_argument(regs, 1);
+	struct pat_watch *w;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(w, &pat_watches, node)
+		if (w->handoff && !w->changed && w->task == current &&
+		    w->cpu == smp_processor_id())
+			pat_handoff_change(w, pages, nr);
+	rcu_read_unlock();
+	return 0;
+}
+
 static void pat_oracle_init(void)
 {
 	int ret;
@@ -492,8 +560,18 @@ static void pat_oracle_init(void)
 	ret = register_kprobe(&pat_purge_probe);
 	if (ret)
 		goto fail_cpa_all;
+	ret = register_kprobe(&pat_wc_probe);
+	if (ret)
+		goto fail_purge;
+	ret = register_kprobe(&pat_uc_probe);
+	if (ret)
+		goto fail_wc;
 	pat_oracle_ok = true;
 	return;
+fail_wc:
+	unregister_kprobe(&pat_wc_probe);
+fail_purge:
+	unregister_kprobe(&pat_purge_probe);
 fail_cpa_all:
 	unregister_kretprobe(&pat_cpa_all_probe);
 fail_all:
@@ -508,6 +586,8 @@ static void pat_oracle_exit(void)
 {
 	if (!pat_oracle_ok)
 		return;
+	unregister_kprobe(&pat_uc_probe);
+	unregister_kprobe(&pat_wc_probe);
 	unregister_kprobe(&pat_purge_probe);
 	unregister_kretprobe(&pat_cpa_all_probe);
 	unregister_kretprobe(&pat_all_probe);
@@ -808,6 +888,85 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 	return ret;
 }
 
+/*
+ * Make a lazy alias of fresh pages on this CPU, free them and watch them:
+ * the caller, pinned here, hands them to another driver by allocating
+ * right away (the per-cpu free lists give them back first).
+ */
+static int pat_ioc_handoff(struct pat_buf *buf, const struct pat_handoff *req)
+{
+	struct pat_watch *w;
+	struct page **pages;
+	unsigned long va;
+	u32 i;
+	int ret;
+
+	if (!pat_alias_valid(req->alias) || req->flags || req->pad)
+		return -EINVAL;
+	if (buf->handoff)
+		return -EBUSY;
+	pages = pat_new_pages(buf, req->pages);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
+	w = pat_watch_new(req->pages);
+	if (w)
+		w->pfn = kvcalloc(req->pages, sizeof(*w->pfn), GFP_KERNEL);
+	if (!w || !w->pfn) {
+		pat_watch_free(w);
+		pat_free_pages(pages, req->pages);
+		kvfree(pages);
+		return -ENOMEM;
+	}
+	w->handoff = true;
+	pat_oracle_arm();
+	migrate_disable();
+	ret = pat_make_alias(pages, req->pages, req->alias, &va);
+	if (!ret) {
+		pat_watch_unmapped(w, va);
+		for (i = 0; i < req->pages; i++)
+			w->pfn[i] = page_to_pfn(pages[i]);
+		/* Owners are unknown yet: this reads nothing, only watches. */
+		pat_watch_start(w);
+		if (!w->watched)
+			ret = -EOPNOTSUPP;	/* no oracle to judge with */
+	}
+	pat_free_pages(pages, req->pages);
+	migrate_enable();
+	kvfree(pages);
+	if (ret) {
+		pat_watch_free(w);
+		return ret;
+	}
+	buf->handoff = w;
+	return 0;
+}
+
+/* The handoff's verdict: the new owner must still hold the pages. */
+static void pat_handoff_end(struct pat_buf *buf, bool verdict)
+{
+	struct pat_watch *w = buf->handoff;
+	u32 j, dirty = 0;
+
+	if (!w)
+		return;
+	pat_watch_stop(w);
+	if (verdict) {
+		for (j = 0; j < w->nr; j++)
+			if (w->owner[j])
+				dirty += page_alias_check_pfn(page_to_pfn(w->owner[j])) > 0;
+		buf->verdict = (struct pat_verdict) {
+			.pages = w->nr,
+			.reused = w->reused,
+			.dirty_before = w->dirty_before,
+			.dirty_after = dirty,
+			.checker = page_alias_check_active(),
+		};
+		pat_watch_verdict(w, &buf->verdict);
+	}
+	pat_watch_free(w);
+	buf->handoff = NULL;
+}
+
 static int pat_cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -1002,6 +1161,7 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		struct pat_alloc alloc;
 		struct pat_seed seed;
 		struct pat_live_req live;
+		struct pat_handoff handoff;
 	} req;
 	long ret;
 
@@ -1025,6 +1185,10 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (copy_from_user(&req.seed, uarg, sizeof(req.seed)))
 			return -EFAULT;
 		break;
+	case PAT_IOC_HANDOFF:
+		if (copy_from_user(&req.handoff, uarg, sizeof(req.handoff)))
+			return -EFAULT;
+		break;
 	case PAT_IOC_FREE:
 	case PAT_IOC_VERDICT:
 		break;
@@ -1040,11 +1204,16 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PAT_IOC_SEED:
 		ret = pat_ioc_seed(buf, &req.seed);
 		break;
+	case PAT_IOC_HANDOFF:
+		ret = pat_ioc_handoff(buf, &req.handoff);
+		break;
 	case PAT_IOC_FREE:
-		ret = buf->pages ? 0 : -ENOENT;
+		ret = buf->pages || buf->handoff ? 0 : -ENOENT;
+		pat_handoff_end(buf, false);
 		pat_release_buf(buf);
 		break;
 	default:
+		pat_handoff_end(buf, true);
 		verdict = buf->verdict;
 		ret = 0;
 	}
@@ -1096,6 +1265,7 @@ static int pat_release(struct inode *inode, struct file *file)
 {
 	struct pat_buf *buf = file->private_data;
 
+	pat_handoff_end(buf, false);
 	pat_release_buf(buf);
 	mutex_destroy(&buf->lock);
 	kfree(buf);

@@ -31,3 +31,10 @@ pac_drain() {
 	done
 	echo "$tracked $tries"
 }
+
+# pac.fault=norecord|nopurge: break the checker (debugfs test_fault) before
+# a kselftest runs; scripts/check.sh requires the kselftest to fail then.
+pac_fault() {
+	fault=$(arg pac.fault)
+	[ -z "$fault" ] || echo "$fault" >/sys/kernel/debug/page_alias_check/test_fault
+}

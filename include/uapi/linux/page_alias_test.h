@@ -102,6 +102,21 @@ struct pat_live_req {
 	__u32 mapped;	/* out: live mappings of page 0 while mapped */
 };
 
+/*
+ * Hand fresh pages with a lazy alias to another kernel user (a DRM driver
+ * such as vgem): make the alias, free the pages and watch them.  The next
+ * set_pages_array_wc() or _uc() of this task is the change VERDICT
+ * reports on: pages it got that were handed off (by pfn), and the oracle's
+ * reads and flushes around it.  Call VERDICT while that user still holds
+ * the pages; FREE (or close) ends the watch.
+ */
+struct pat_handoff {
+	__u32 pages;	/* 1..PAT_MAX_PAGES */
+	__u32 alias;	/* enum pat_alias */
+	__u32 flags;	/* must be 0 */
+	__u32 pad;	/* must be 0 */
+};
+
 #define PAT_IOC_MAGIC	0xa7
 #define PAT_IOC_ALLOC	_IOW(PAT_IOC_MAGIC, 1, struct pat_alloc)
 #define PAT_IOC_FREE	_IO(PAT_IOC_MAGIC, 2)
@@ -110,5 +125,6 @@ struct pat_live_req {
 #define PAT_IOC_VERDICT	_IOR(PAT_IOC_MAGIC, 5, struct pat_verdict)
 #define PAT_IOC_BENCH	_IOWR(PAT_IOC_MAGIC, 6, struct pat_bench)
 #define PAT_IOC_LIVE	_IOWR(PAT_IOC_MAGIC, 7, struct pat_live_req)
+#define PAT_IOC_HANDOFF	_IOW(PAT_IOC_MAGIC, 8, struct pat_handoff)
 
 #endif /* _UAPI_LINUX_PAGE_ALIAS_TEST_H */

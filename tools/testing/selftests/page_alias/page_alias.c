@@ -21,6 +21,12 @@
  *                         in (CPUs - 1) threads: no alias-making thread and no
  *                         seed cycles, so every alias it hits comes from
  *                         elsewhere (scripts/guest/tests/xfs.sh: XFS buffers)
+ *   page_alias --vgem     a real driver as the new owner: vgem's dumb buffers
+ *                         (write-combined shmem pages) get pages with a lazy
+ *                         alias under off, purge and warn; then dumb buffer
+ *                         churn on every CPU beside vmap churn (CONFIG_DRM_VGEM)
+ *   page_alias --vgem-bug the vgem scenario under page_alias_check=bug: the
+ *                         kernel must BUG() (run in its own boot)
  * Env: CHURN_SECONDS (default 4): duration of each concurrent churn test.
  */
 #define _GNU_SOURCE
@@ -37,6 +43,9 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/drm_mode.h>
 
 #include "../kselftest.h"
 #include "../../../../include/uapi/linux/page_alias_test.h"
@@ -170,6 +179,27 @@ static int kmsg_count_any(int fd, const char *const *needles)
 	return n;
 }
 
+/* Count new log records containing each of the @n @needles. */
+static void kmsg_count_each(int fd, const char *const *needles, int *counts,
+			    int n)
+{
+	char rec[2048];
+	ssize_t len;
+	int i;
+
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0) {
+			if (errno == EPIPE)
+				continue;	/* overwritten records */
+			break;
+		}
+		rec[len] = '\0';
+		for (i = 0; i < n; i++)
+			counts[i] += !!strstr(rec, needles[i]);
+	}
+}
+
 static int kmsg_count(int fd, const char *needle)
 {
 	const char *const needles[] = { needle, NULL };
@@ -207,9 +237,14 @@ static int ioc(int fd, unsigned long cmd, void *arg)
 
 /* ---- scenarios ---------------------------------------------------------- */
 
+/*
+ * @in_stack: a function the report's stack must show under warn.  A
+ * scenario with it hands the pages to vgem instead of the test driver.
+ */
 struct scenario {
 	const char *name;
 	__u32 alias, mode, pages;
+	const char *in_stack;
 };
 
 static const struct scenario scenarios[] = {
@@ -221,12 +256,113 @@ static const struct scenario scenarios[] = {
 	{ "vfree_atomic_ttm_uc",  PAT_ALIAS_VFREE_ATOMIC, PAT_MODE_TTM_UC, 2 },
 };
 
+/* ---- vgem: a real driver that makes its pages write-combining ----------- */
+
+static int vgem_fd = -1;
+
+/* A /dev/dri/cardN that vgem drives, or -1. */
+static int vgem_open(void)
+{
+	char path[32], name[16];
+	struct drm_version ver;
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			continue;
+		memset(&ver, 0, sizeof(ver));
+		memset(name, 0, sizeof(name));
+		ver.name = name;
+		ver.name_len = sizeof(name) - 1;
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &ver) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+struct vgem_buf {
+	__u32 handle;
+	size_t size;
+	void *map;
+};
+
+/*
+ * A dumb buffer of @pages pages, mapped and written: vgem's mmap gets its
+ * shmem pages (drm_gem_shmem_get_pages()) and makes them write-combining.
+ */
+static int vgem_create(int fd, __u32 pages, struct vgem_buf *b)
+{
+	struct drm_mode_create_dumb c = { .width = 1024, .height = pages, .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+
+	b->map = MAP_FAILED;
+	if (ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c))
+		return -errno;
+	b->handle = c.handle;
+	b->size = c.size;
+	m.handle = c.handle;
+	if (ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
+		return -errno;
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		      m.offset);
+	if (b->map == MAP_FAILED)
+		return -errno;
+	memset(b->map, 0x5a, b->size);
+	return 0;
+}
+
+/* Unmap (vgem sets the pages back to write-back) and destroy. */
+static void vgem_destroy(int fd, struct vgem_buf *b)
+{
+	struct drm_mode_destroy_dumb d = { .handle = b->handle };
+
+	if (b->map != MAP_FAILED)
+		munmap(b->map, b->size);
+	if (b->handle)
+		ioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
+}
+
+/* Pin the caller to the CPU it runs on: the stale entry is in its TLB. */
+static void pin_here(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu(), &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The seed scenario with vgem as the pages' new owner. */
+static int vgem_seed(int fd, const struct scenario *sc, struct pat_verdict *v)
+{
+	struct pat_handoff req = { .pages = sc->pages, .alias = sc->alias };
+	struct vgem_buf b = { 0 };
+	int ret;
+
+	pin_here();
+	ret = ioc(fd, PAT_IOC_HANDOFF, &req);
+	if (ret)
+		return ret;
+	ret = vgem_create(vgem_fd, sc->pages, &b);
+	if (!ret)
+		ret = ioc(fd, PAT_IOC_VERDICT, v);
+	vgem_destroy(vgem_fd, &b);
+	return ret;
+}
+
 static int seed(int fd, const struct scenario *sc, struct pat_verdict *v)
 {
 	struct pat_seed req = {
 		.pages = sc->pages, .alias = sc->alias, .mode = sc->mode,
 	};
-	int ret = ioc(fd, PAT_IOC_SEED, &req);
+	int ret;
+
+	if (sc->in_stack)
+		return vgem_seed(fd, sc, v);
+	ret = ioc(fd, PAT_IOC_SEED, &req);
 
 	if (!ret)
 		ret = ioc(fd, PAT_IOC_VERDICT, v);
@@ -237,7 +373,7 @@ static int seed(int fd, const struct scenario *sc, struct pat_verdict *v)
 struct seed_run {
 	struct pat_verdict v;
 	struct stats a, b;
-	int logged;
+	int logged, in_stack;
 	int tries, other_pages, no_stale_entry, cleaned_elsewhere, oracle_missed;
 };
 
@@ -284,7 +420,8 @@ static const char *no_alias_reason(struct seed_run *r)
 static int seed_alias(const struct scenario *sc, struct seed_run *r,
 		      const char **why)
 {
-	int fd, kfd, ret;
+	const char *needles[] = { REPORT, sc->in_stack ?: REPORT };
+	int fd, kfd, ret, counts[2];
 
 	for (r->tries = 1; ; r->tries++) {
 		fd = dev_open();
@@ -292,7 +429,10 @@ static int seed_alias(const struct scenario *sc, struct seed_run *r,
 		stats_get(&r->a);
 		ret = seed(fd, sc, &r->v);
 		stats_get(&r->b);
-		r->logged = kmsg_count(kfd, REPORT);
+		counts[0] = counts[1] = 0;
+		kmsg_count_each(kfd, needles, counts, 2);
+		r->logged = counts[0];
+		r->in_stack = counts[1];
 		ioc(fd, PAT_IOC_FREE, NULL);
 		close(fd);
 		close(kfd);
@@ -344,7 +484,8 @@ static const char *expect(const char *failed, bool ok, const char *what)
  * flush covering it completed before the page stopped being write-back
  * (kretprobes), under every policy.  "off" is upstream: a blind purge.
  */
-static const char *judge(const struct seed_run *r, const char *policy)
+static const char *judge(const struct scenario *sc, const struct seed_run *r,
+			 const char *policy)
 {
 	const struct pat_verdict *v = &r->v;
 	long found = r->b.found - r->a.found, reports = r->b.reports - r->a.reports;
@@ -370,9 +511,13 @@ static const char *judge(const struct seed_run *r, const char *policy)
 	if (!strcmp(policy, "purge"))
 		return expect(f, !reports && !r->logged, "purge reported");
 	/* "lazy alias" diagnostics are rate-limited (5 a minute) */
-	return expect(f, reports >= 1 &&
-		      r->logged + r->b.suppressed - r->a.suppressed >= 1,
-		      "warn did not report");
+	f = expect(f, reports >= 1 &&
+		   r->logged + r->b.suppressed - r->a.suppressed >= 1,
+		   "warn did not report");
+	if (sc->in_stack && r->logged)
+		f = expect(f, r->in_stack >= 1,
+			   "the report's stack does not show the new owner");
+	return f;
 }
 
 static void run_scenario(const struct scenario *sc, const char *policy)
@@ -404,7 +549,7 @@ static void run_scenario(const struct scenario *sc, const char *policy)
 				      r.tries, why);
 		return;
 	}
-	failed = judge(&r, policy);
+	failed = judge(sc, &r, policy);
 	if (failed)
 		ksft_test_result_fail("%s: %s\n", name, failed);
 	else
@@ -900,6 +1045,160 @@ static void test_bad_live_ioctls(void)
 
 #define NR_LIVE_TESTS	(ARRAY_SIZE(live_cases) + 6)
 
+/* ---- vgem ---------------------------------------------------------------- */
+
+/* vgem's dumb buffers get the pages: its report must name its get_pages. */
+static const struct scenario vgem_scenarios[] = {
+	{ "vgem_vmap_16", PAT_ALIAS_VMAP, PAT_MODE_TTM_WC, 16,
+	  "drm_gem_shmem_get_pages" },
+	{ "vgem_vm_map_ram_8", PAT_ALIAS_VM_MAP_RAM, PAT_MODE_TTM_WC, 8,
+	  "drm_gem_shmem_get_pages" },
+};
+
+struct vgem_worker {
+	pthread_t th;
+	const bool *stop;	/* __atomic accessed */
+	int cpu;
+	long cycles, errors;
+};
+
+/* Dumb buffers of 1..16 pages on one CPU: create, map, write, destroy. */
+static void *vgem_worker(void *arg)
+{
+	struct vgem_worker *w = arg;
+	struct vgem_buf b;
+	cpu_set_t set;
+	int fd = vgem_open(), i = 0;
+
+	CPU_ZERO(&set);
+	CPU_SET(w->cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	while (fd >= 0 && !__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
+		memset(&b, 0, sizeof(b));
+		if (vgem_create(fd, 1 + i++ % 16, &b))
+			w->errors++;
+		else
+			w->cycles++;
+		vgem_destroy(fd, &b);
+	}
+	w->errors += fd < 0;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* Reports that would be false alarms in vgem's churn, and "lazy alias". */
+static const char * const vgem_needles[] = {
+	LIVE_ALIAS, MAP_CONFLICT, FREED_MAPPED,
+	"BUG: page_alias_check: purge missed", REPORT,
+};
+
+/*
+ * vgem dumb buffer cycles on every CPU while the test driver's vmap churn
+ * keeps a lazy backlog and frees pages with lazy aliases.  No live-mapping,
+ * map-mode or purge-missed report may appear (vgem maps its pages only to
+ * user space); "lazy alias" reports under warn are real aliases: pages the
+ * churn freed with a lazy alias reach vgem.  Purge reports nothing.
+ */
+static void test_vgem_churn(const char *policy, int seconds)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), cycles = 0, errors = 0;
+	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	int n = ncpu < 16 ? ncpu : 16, counts[5] = { 0 }, kfd, i;
+	struct vgem_worker w[16];
+	pthread_t vm;
+	struct stats a, b;
+	bool ok;
+
+	kfd = kmsg_open();
+	stats_get(&a);
+	pthread_create(&vm, NULL, vmap_churner, &c);
+	for (i = 0; i < n; i++) {
+		w[i] = (struct vgem_worker){ .stop = &c.stop, .cpu = i };
+		pthread_create(&w[i].th, NULL, vgem_worker, &w[i]);
+	}
+	sleep(seconds);
+	__atomic_store_n(&c.stop, true, __ATOMIC_RELAXED);
+	for (i = 0; i < n; i++) {
+		pthread_join(w[i].th, NULL);
+		cycles += w[i].cycles;
+		errors += w[i].errors;
+	}
+	pthread_join(vm, NULL);
+	stats_get(&b);
+	kmsg_count_each(kfd, vgem_needles, counts, 5);
+	close(kfd);
+	ksft_print_msg("vgem churn/%s %ds: %ld cycles (%.1f/s), %ld errors, vmap churn errors %ld\n",
+		       policy, seconds, cycles, (double)cycles / seconds, errors,
+		       c.errors);
+	ksft_print_msg("vgem churn/%s: checks +%ld found +%ld forced +%ld (%.3f per cycle) skipped +%ld reports +%ld\n",
+		       policy, b.checks - a.checks, b.found - a.found,
+		       b.forced - a.forced,
+		       cycles ? (double)(b.forced - a.forced) / cycles : 0.0,
+		       b.skipped - a.skipped, b.reports - a.reports);
+	ksft_print_msg("vgem churn/%s: logged live %d map-mode %d freed-mapped %d purge-missed %d lazy %d\n",
+		       policy, counts[0], counts[1], counts[2], counts[3],
+		       counts[4]);
+	ok = cycles > 0 && !errors && !c.errors && !counts[0] && !counts[1] &&
+	     !counts[2] && !counts[3];
+	if (!strcmp(policy, "purge"))
+		ok = ok && b.reports == a.reports && !counts[4];
+	ksft_test_result(ok, "vgem_churn_%s_no_false_reports\n", policy);
+}
+
+/* --vgem: vgem gets pages with a lazy alias, then churn beside vmap churn. */
+static int vgem_mode(int churn)
+{
+	static const char * const policies[] = { "off", "purge", "warn" };
+	unsigned int p, sc, nsc = ARRAY_SIZE(vgem_scenarios);
+	char saved[16];
+
+	vgem_fd = vgem_open();
+	if (vgem_fd < 0)
+		ksft_exit_skip("no vgem device in /dev/dri (CONFIG_DRM_VGEM)\n");
+	ksft_print_header();
+	if (!have_checker) {
+		ksft_set_plan(nsc);
+		for (sc = 0; sc < nsc; sc++)
+			run_scenario(&vgem_scenarios[sc], "off");
+		ksft_finished();
+	}
+	ksft_set_plan(3 * nsc + 2);
+	snprintf(saved, sizeof(saved), "%s", policy_get());
+	for (p = 0; p < 3; p++) {
+		if (policy_set(policies[p]))
+			ksft_exit_fail_msg("cannot set policy %s\n", policies[p]);
+		for (sc = 0; sc < nsc; sc++)
+			run_scenario(&vgem_scenarios[sc], policies[p]);
+	}
+	policy_set("purge");
+	test_vgem_churn("purge", churn);
+	policy_set("warn");
+	test_vgem_churn("warn", churn);
+	policy_set(saved);
+	ksft_finished();
+}
+
+/* --vgem-bug: with page_alias_check=bug the vgem scenario must BUG(). */
+static int vgem_bug_mode(void)
+{
+	struct seed_run r = { 0 };
+	const char *why = NULL;
+	int ret;
+
+	vgem_fd = vgem_open();
+	if (vgem_fd < 0)
+		ksft_exit_skip("no vgem device in /dev/dri (CONFIG_DRM_VGEM)\n");
+	ksft_print_header();
+	ksft_set_plan(1);
+	ksft_print_msg("vgem scenario under policy %s: the kernel must BUG()\n",
+		       policy_get());
+	ret = seed_alias(&vgem_scenarios[0], &r, &why);
+	ksft_test_result_fail("bug_policy_stops_vgem: alive after %d tries: %s\n",
+			      r.tries, ret ? strerror(-ret) : why ?: "an alias was made");
+	ksft_finished();
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int bug_mode(void)
@@ -1013,6 +1312,8 @@ int main(int argc, char **argv)
 		return churn_mode(argc > 2 ? argv[2] : NULL);
 	if (argc > 1 && !strcmp(argv[1], "--seed"))
 		return seed_mode();
+	if (argc > 1 && !strcmp(argv[1], "--vgem-bug"))
+		return vgem_bug_mode();
 	if (argc > 1 && !strcmp(argv[1], "--live")) {
 		if (!have_checker)
 			ksft_exit_skip("page_alias_check not enabled\n");
@@ -1020,6 +1321,8 @@ int main(int argc, char **argv)
 	}
 	if (churn < 1 || churn > 600)
 		ksft_exit_fail_msg("CHURN_SECONDS=%d: expected 1..600\n", churn);
+	if (argc > 1 && !strcmp(argv[1], "--vgem"))
+		return vgem_mode(churn);
 
 	ksft_print_header();
 	if (!have_checker) {
