@@ -5,7 +5,8 @@
 #                 show it catching a stale lazy vmap alias
 #   make check    every test suite; last line "N passed, N failed"
 #   make xfs-stress  the XFS large-directory stress (seed scenario with XFS
-#                 buffers), per policy warn, purge, bug; STRESS_SECONDS=180
+#                 buffers), per layout (XFS_LAYOUTS="dir64k bs16k bs64k") and
+#                 policy warn, purge, bug; STRESS_SECONDS=180
 #   make check-debug  the debug-kernel suite and a KCSAN boot
 #   make stress   TTM churn + test_vmalloc + CPU hotplug on the debug kernel
 #                 (lockdep, KASAN, kmemleak); STRESS_SECONDS=60
@@ -16,13 +17,13 @@
 #            PAC_CACHE=<dir> (default /var/tmp/pac), PAC_SUITES, PAC_INJECT.
 
 SHELL := /bin/bash
-export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES FRESH_TARGETS
+export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES XFS_LAYOUTS FRESH_TARGETS
 
 .PHONY: all run check tree kernel help
 all: help
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 tree:
 	@scripts/prepare-tree.sh >/dev/null

@@ -33,11 +33,19 @@ need_pkgs /usr/include/linux/ioctl.h:linux-libc-dev
 out=$B/kselftest
 mkdir -p "$out"
 bins=""
+# The tree's own uapi headers (DRM's among them): Debian's linux-libc-dev
+# is older and has none of DRM.
+stage "uapi headers of $SRC"
+if ! make -s -C "$SRC" O="$B" ARCH=x86_64 headers >"$out/headers.log" 2>&1; then
+	tail -n 20 "$out/headers.log" >&2
+	die "make headers failed; log: $out/headers.log"
+fi
+KHDR="-isystem $B/usr/include"
 # The upstream variant's pristine tree has no page_alias selftest.
 if [[ -d $SRC/tools/testing/selftests/page_alias ]]; then
 	stage "kselftest page_alias (static)"
 	if ! make -s -C "$SRC/tools/testing/selftests" TARGETS=page_alias \
-		O="$out" OUTPUT="$out" LDFLAGS=-static >"$out/build.log" 2>&1; then
+		O="$out" OUTPUT="$out" KHDR_INCLUDES="$KHDR" LDFLAGS=-static >"$out/build.log" 2>&1; then
 		tail -n 20 "$out/build.log" >&2
 		die "kselftest build failed; log: $out/build.log"
 	fi
@@ -52,7 +60,8 @@ gcc -static -O2 -Wall -o "$out/pac_insmod" "$PAC_ROOT/scripts/guest/pac_insmod.c
 bins="$bins $out/pac_insmod"
 gcc -static -O2 -Wall -o "$out/pac_modload" "$PAC_ROOT/scripts/guest/pac_modload.c"
 bins="$bins $out/pac_modload"
-gcc -static -O2 -Wall -o "$out/pac_macro" "$PAC_ROOT/scripts/guest/pac_macro.c"
+# shellcheck disable=SC2086
+gcc -static -O2 -Wall $KHDR -o "$out/pac_macro" "$PAC_ROOT/scripts/guest/pac_macro.c"
 bins="$bins $out/pac_macro"
 
 if ((MM)); then
@@ -62,15 +71,11 @@ if ((MM)); then
 	mm=$out/mm
 	mkdir -p "$mm"
 	stage "kselftests mm (static): $(echo $MM_TESTS)"
-	# The tree's own uapi headers: Debian's linux-libc-dev is older.
-	if ! make -s -C "$SRC" O="$B" ARCH=x86_64 headers >"$mm/build.log" 2>&1; then
-		tail -n 20 "$mm/build.log" >&2
-		die "make headers failed; log: $mm/build.log"
-	fi
+	: >"$mm/build.log"
 	targets=()
 	for t in $MM_TESTS; do targets+=("$mm/$t"); done
 	if ! make -s -C "$SRC/tools/testing/selftests/mm" OUTPUT="$mm" \
-		KHDR_INCLUDES="-isystem $B/usr/include" LDFLAGS=-static \
+		KHDR_INCLUDES="$KHDR" LDFLAGS=-static \
 		"${targets[@]}" >>"$mm/build.log" 2>&1; then
 		grep -E 'error' "$mm/build.log" | head -n 20 >&2 || true
 		die "mm kselftest build failed; log: $mm/build.log"

@@ -9,10 +9,14 @@
  *          is vmalloc'd and set read-only with set_memory_ro());
  *   dir    readdir() and fstatat() of every entry of DIR, then drop_caches,
  *          as "find DIR" does: on XFS with 64 KiB directory blocks every
- *          block is a vm_map_ram() buffer, dropped with vm_unmap_ram().
+ *          block is a vm_map_ram() buffer, dropped with vm_unmap_ram();
+ *   vgem   a 16-page dumb buffer of vgem (/dev/dri/cardN): create, map,
+ *          mmap, write, munmap, destroy.  vgem makes the pages
+ *          write-combining at the mmap (set_pages_array_wc()) and
+ *          write-back at the munmap: two attribute changes per cycle.
  *
  * Usage: pac_macro fork LOOPS | pac_macro module MODULE.ko NAME LOOPS |
- *        pac_macro dir DIR LOOPS
+ *        pac_macro dir DIR LOOPS | pac_macro vgem LOOPS
  * Prints "ops N secs S ops_per_sec R"; exit 0 unless an operation failed.
  */
 #define _GNU_SOURCE
@@ -22,11 +26,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/drm_mode.h>
 
 static double now(void)
 {
@@ -124,6 +133,69 @@ static int dir_loop(const char *path, unsigned long loops)
 	return 0;
 }
 
+/* A /dev/dri/cardN that vgem drives, or -1. */
+static int vgem_open(void)
+{
+	char path[32], name[16];
+	struct drm_version ver;
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			continue;
+		memset(&ver, 0, sizeof(ver));
+		memset(name, 0, sizeof(name));
+		ver.name = name;
+		ver.name_len = sizeof(name) - 1;
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &ver) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	fprintf(stderr, "no vgem device in /dev/dri\n");
+	return -1;
+}
+
+static int vgem_cycle(int fd)
+{
+	struct drm_mode_create_dumb c = { .width = 1024, .height = 16, .bpp = 32 };
+	struct drm_mode_destroy_dumb d = { 0 };
+	struct drm_mode_map_dumb m = { 0 };
+	void *p = MAP_FAILED;
+	int ret = -1;
+
+	if (ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c)) {
+		perror("DRM_IOCTL_MODE_CREATE_DUMB");
+		return -1;
+	}
+	m.handle = d.handle = c.handle;
+	if (ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
+		perror("DRM_IOCTL_MODE_MAP_DUMB");
+	else
+		p = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (p != MAP_FAILED) {
+		memset(p, 0x5a, c.size);
+		munmap(p, c.size);
+		ret = 0;
+	}
+	ioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
+	return ret;
+}
+
+static int vgem_loop(unsigned long loops)
+{
+	int fd = vgem_open(), ret = 0;
+	unsigned long i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < loops && !ret; i++)
+		ret = vgem_cycle(fd);
+	close(fd);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long loops;
@@ -145,9 +217,13 @@ int main(int argc, char **argv)
 			return 1;
 		t0 = now();
 		ret = dir_loop(argv[2], loops);
+	} else if (argc == 3 && !strcmp(argv[1], "vgem")) {
+		loops = strtoul(argv[2], NULL, 0);
+		t0 = now();
+		ret = vgem_loop(loops);
 	} else {
-		fprintf(stderr, "usage: %s fork LOOPS | %s module MODULE.ko NAME LOOPS | %s dir DIR LOOPS\n",
-			argv[0], argv[0], argv[0]);
+		fprintf(stderr, "usage: %s fork LOOPS | %s module MODULE.ko NAME LOOPS | %s dir DIR LOOPS | %s vgem LOOPS\n",
+			argv[0], argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	t = now() - t0;

@@ -35,9 +35,10 @@ if [ -n "$ko" ]; then
 else
 	echo "ok 2 test_vmalloc # SKIP no test_vmalloc.ko"
 fi
-# Macro loops: fork+exit, module load/unload and (with the bench's XFS
-# image on /dev/vda, mounted read-only) a walk of its 64 KiB-block
-# directory plus drop_caches; operations per second.
+# Macro loops: fork+exit, module load/unload, (with the bench's XFS image
+# on /dev/vda, mounted read-only) a walk of its 64 KiB-block directory plus
+# drop_caches, and vgem dumb buffer cycles (two attribute changes each);
+# operations per second.
 lkm=$(find /lib/modules -name test_module.ko | head -n 1)
 loops=$(arg pac.macro)
 xloops=$(arg pac.xfsloops)
@@ -58,6 +59,8 @@ if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 			echo "# MACRO,$LABEL,$r,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
 		[ -n "$xdir" ] && out=$(/bin/pac_macro dir "$xdir" "$xloops") &&
 			echo "# MACRO,$LABEL,$r,xfs_dir_walk,$(echo "$out" | sed 's/.*ops_per_sec //')"
+		[ -e /dev/dri/card0 ] && out=$(/bin/pac_macro vgem $((loops / 10))) &&
+			echo "# MACRO,$LABEL,$r,vgem_dumb,$(echo "$out" | sed 's/.*ops_per_sec //')"
 	done
 	echo "ok 3 macro"
 else

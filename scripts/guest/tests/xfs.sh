@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # XFS large-directory stress, the 2007 seed scenario (KTAP on stdout); run by
-# scripts/xfs-stress.sh.  /dev/vda: XFS with 64 KiB directory blocks and one
-# wide directory /dir, so every directory buffer is a 16-page vm_map_ram()
+# scripts/xfs-stress.sh.  /dev/vda: XFS in layout pac.layout (dir64k: 64 KiB
+# directory blocks; bs16k, bs64k: blocks larger than PAGE_SIZE) with one wide
+# directory /dir, so every directory buffer is a multi-page vm_map_ram()
 # mapping that is lazily unmapped (vm_unmap_ram) when the buffer is reclaimed.
-# /dev/vdb (optional): XFS with a block size larger than PAGE_SIZE.
 #
 # For pac.stress seconds: "find /mnt/a/dir | wc -l", then drop_caches, again
 # and again, with more drop_caches every pac.reclaim seconds (default 2, 0:
@@ -15,6 +15,8 @@ D=/sys/kernel/debug/page_alias_check
 . /pac-lib.sh
 SECS=$(arg pac.stress)
 SECS=${SECS:-120}
+LAYOUT=$(arg pac.layout)
+LAYOUT=${LAYOUT:-dir64k}
 FILES=$(arg pac.files)
 POLICY=$(cat $D/policy 2>/dev/null || echo absent)
 n=0
@@ -25,37 +27,24 @@ delta() { a=$(sed -n "s/^$1 //p" /tmp/stats.0); b=$(sed -n "s/^$1 //p" /tmp/stat
 
 echo "KTAP version 1"
 case $POLICY in
-warn) plan=8 ;;
-purge) plan=10 ;;
-bug) plan=6 ;;
-*) plan=5 ;;
+warn) plan=7 ;;
+purge) plan=9 ;;
+bug) plan=5 ;;
+*) plan=4 ;;
 esac
 echo "1..$plan"
-echo "# xfs: policy $POLICY, $SECS s of find + drop_caches, TTM churn alongside"
+echo "# xfs: layout $LAYOUT, policy $POLICY, $SECS s of find + drop_caches, TTM churn alongside"
 
-mkdir -p /mnt/a /mnt/b
+mkdir -p /mnt/a
+# Blocks larger than PAGE_SIZE need large folios (THP) in the page cache.
 if mount -t xfs /dev/vda /mnt/a 2>/tmp/mount.err; then
-	ok xfs_mount_dirblk_64k
+	ok "xfs_mount_$LAYOUT"
+	dmesg | grep 'XFS (vda)' | sed 's/^/# /'
 else
-	nok "xfs_mount_dirblk_64k # $(cat /tmp/mount.err)"
+	nok "xfs_mount_$LAYOUT # $(cat /tmp/mount.err)"
 	dmesg | grep -i xfs | tail -n 5 | sed 's/^/# /'
 fi
 dirs=/mnt/a/dir
-
-# Block size > PAGE_SIZE: needs large folios in the page cache.
-if [ -b /dev/vdb ]; then
-	if mount -t xfs /dev/vdb /mnt/b 2>/tmp/mount.err; then
-		ok xfs_mount_bs_gt_ps
-		dmesg | grep 'XFS (vdb)' | sed 's/^/# /'
-		dirs="$dirs /mnt/b/dir"
-	else
-		why=$(dmesg | grep 'XFS (vdb)' | grep -v 'Mounting\|Unmounting' | tail -n 1 | sed 's/^\[[^]]*\] //')
-		dmesg | grep 'XFS (vdb)' | sed 's/^/# /'
-		ok "xfs_mount_bs_gt_ps # SKIP mount failed ($(head -n 1 /tmp/mount.err | sed 's/.*: //')): ${why:-no XFS message}"
-	fi
-else
-	ok "xfs_mount_bs_gt_ps # SKIP no /dev/vdb"
-fi
 
 want=""
 [ -n "$FILES" ] && want=$((FILES + 1))
@@ -147,7 +136,7 @@ bug)
 esac
 
 umounted=1
-for m in /mnt/a /mnt/b; do
+for m in /mnt/a; do
 	grep -q " $m " /proc/mounts || continue
 	umount $m || umounted=0
 done
