@@ -26,6 +26,7 @@
 # Usage: xfs-stress.sh [--short] [--build DIR] [--results FILE] [POLICY...]
 #   --short        STRESS_SECONDS defaults to 20 (else 180)
 #   --build DIR    kernel build dir (default $PAC_CACHE/build/on); only read
+#                  (but for its uapi headers, installed if missing)
 #   --results FILE append "pass|fail|skip name" lines there (check.sh)
 #   POLICY...      subset of: warn purge bug (default all three)
 # Env: STRESS_SECONDS, XFS_FILES (100000), XFS_LAYOUTS ("dir64k bs16k

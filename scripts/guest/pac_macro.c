@@ -169,7 +169,8 @@ static int vgem_cycle(int fd)
 		perror("DRM_IOCTL_MODE_CREATE_DUMB");
 		return -1;
 	}
-	m.handle = d.handle = c.handle;
+	m.handle = c.handle;
+	d.handle = c.handle;
 	if (ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
 		perror("DRM_IOCTL_MODE_MAP_DUMB");
 	else
@@ -222,8 +223,8 @@ int main(int argc, char **argv)
 		t0 = now();
 		ret = vgem_loop(loops);
 	} else {
-		fprintf(stderr, "usage: %s fork LOOPS | %s module MODULE.ko NAME LOOPS | %s dir DIR LOOPS | %s vgem LOOPS\n",
-			argv[0], argv[0], argv[0], argv[0]);
+		fprintf(stderr, "usage: %s fork LOOPS | module MODULE.ko NAME LOOPS |\n"
+			"       dir DIR LOOPS | vgem LOOPS\n", argv[0]);
 		return 2;
 	}
 	t = now() - t0;
