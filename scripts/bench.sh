@@ -17,7 +17,8 @@
 #   epoch             same, page_alias_check_mode=epoch
 #   smp1, smp4        the CPA bench with 1 and 4 vCPUs
 # test_vmalloc and the macro loops (fork+exit, module load/unload, a
-# directory walk + drop_caches on XFS with 64 KiB directory blocks) run in
+# directory walk + drop_caches on XFS with 64 KiB directory blocks, vgem
+# dumb buffer cycles beside a lazy vmap backlog) run in
 # every boot but smp1/smp4, BENCH_REPS times each, so that every ratio comes
 # with the spread of its own rows.  BENCH_BOOTS > 1 boots upstream,
 # config-off, bootoff and default that many times more, interleaved, so

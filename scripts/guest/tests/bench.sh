@@ -37,8 +37,8 @@ else
 fi
 # Macro loops: fork+exit, module load/unload, (with the bench's XFS image
 # on /dev/vda, mounted read-only) a walk of its 64 KiB-block directory plus
-# drop_caches, and vgem dumb buffer cycles (two attribute changes each);
-# operations per second.
+# drop_caches, and vgem dumb buffer cycles (two attribute changes each)
+# beside a lazy vmap backlog; operations per second.
 lkm=$(find /lib/modules -name test_module.ko | head -n 1)
 loops=$(arg pac.macro)
 xloops=$(arg pac.xfsloops)
@@ -59,8 +59,15 @@ if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 			echo "# MACRO,$LABEL,$r,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
 		[ -n "$xdir" ] && out=$(/bin/pac_macro dir "$xdir" "$xloops") &&
 			echo "# MACRO,$LABEL,$r,xfs_dir_walk,$(echo "$out" | sed 's/.*ops_per_sec //')"
-		[ -e /dev/dri/card0 ] && out=$(/bin/pac_macro vgem $((loops / 10))) &&
-			echo "# MACRO,$LABEL,$r,vgem_dumb,$(echo "$out" | sed 's/.*ops_per_sec //')"
+		# vgem beside a lazy backlog (the CPA bench's vmap loop).
+		if [ -e /dev/dri/card0 ] && [ -e /dev/page_alias_test ]; then
+			/bin/page_alias_bench --backlog 3600 &
+			bl=$!
+			out=$(/bin/pac_macro vgem $((loops / 10))) &&
+				echo "# MACRO,$LABEL,$r,vgem_dumb_backlog,$(echo "$out" | sed 's/.*ops_per_sec //')"
+			kill $bl
+			wait $bl 2>/dev/null
+		fi
 	done
 	echo "ok 3 macro"
 else

@@ -14,6 +14,8 @@
  * (another CPU runs vmap/vunmap, keeping a lazy backlog).
  *
  * Usage: page_alias_bench KERNEL_LABEL POLICY... (e.g. "on off purge")
+ *        page_alias_bench --backlog SECONDS: only the backlog's vmap/vunmap
+ *        loop, for another benchmark to run beside (make bench: vgem)
  * Env: BENCH_ITERS (default 200), BENCH_PAGES (default "1 16 512").
  */
 #define _GNU_SOURCE
@@ -137,6 +139,18 @@ int main(int argc, char **argv)
 	char buf[64], *tok, *save;
 	pthread_t th;
 
+	if (argc == 3 && !strcmp(argv[1], "--backlog")) {
+		a = atoi(argv[2]);
+		if (a < 1 || a > 3600) {
+			fprintf(stderr, "--backlog %s: expected 1..3600 seconds\n", argv[2]);
+			return 2;
+		}
+		pthread_create(&th, NULL, churn, NULL);
+		sleep(a);
+		set_stop(true);
+		pthread_join(th, NULL);
+		return 0;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s KERNEL_LABEL POLICY...\n", argv[0]);
 		return 2;
