@@ -555,10 +555,12 @@ static void pac_retired(unsigned int nr)
  * its place).  The lock is dropped every PAC_WALK_BATCH entries visited
  * (IRQs are off while it is held).  An entry appended or moved while it is
  * dropped may be missed: that can leave a page dirty, never clean.
+ * Inlined into each caller so that @fn is a direct, inlined call: the flush
+ * path calls it for every entry in range.
  */
-static void pac_log_walk(struct pac_log *log, unsigned long start,
-			 unsigned long last,
-			 bool (*fn)(struct pac_entry *e, void *arg), void *arg)
+static __always_inline void
+pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
+	     bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
 	unsigned long flags, held = 0;
 	unsigned int i, nd = 0;
@@ -583,7 +585,8 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 			/* Never below zero: that would be our own bug. */
 			WARN_ON_ONCE(atomic_dec_if_positive(&e->rec->unflushed) < 0);
 			nd++;
-			*e = log->e[log->nr - 1];
+			if (i != log->nr - 1)
+				*e = log->e[log->nr - 1];
 			WRITE_ONCE(log->nr, log->nr - 1);
 		}
 		pac_walk_held(++held);
@@ -607,8 +610,9 @@ static void pac_log_walk(struct pac_log *log, unsigned long start,
 }
 
 /* pac_log_walk() on every CPU's log. */
-static void pac_logs_walk(unsigned long start, unsigned long last,
-			  bool (*fn)(struct pac_entry *e, void *arg), void *arg)
+static __always_inline void
+pac_logs_walk(unsigned long start, unsigned long last,
+	      bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
 	int cpu;
 
@@ -735,6 +739,10 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 
 	if (!batch->nr)
 		return;
+	if (pac_faulty(PAC_FAULT_NORECORD)) {
+		batch->nr = 0;
+		return;
+	}
 	if (pac_stacks && !batch->stack_saved) {
 		batch->stack = pac_save_stack();
 		batch->stack_saved = true;
@@ -771,8 +779,6 @@ void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 {
 	unsigned long i;
 
-	if (pac_faulty(PAC_FAULT_NORECORD))
-		return;
 	for (i = 0; i < nr_pages; i++) {
 		if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
 			pac_batch_flush(batch);
@@ -783,11 +789,12 @@ void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_unmap);
 
-void __page_alias_check_unmap_end(struct page_alias_check_batch *batch)
+/* Record @batch: it is full, or its page table walk is done. */
+void __page_alias_check_unmap_record(struct page_alias_check_batch *batch)
 {
 	pac_batch_flush(batch);
 }
-EXPORT_SYMBOL_GPL(__page_alias_check_unmap_end);
+EXPORT_SYMBOL_GPL(__page_alias_check_unmap_record);
 
 /* ---- observing TLB flushes ------------------------------------------------ */
 

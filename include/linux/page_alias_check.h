@@ -128,7 +128,7 @@ extern struct page_ext_operations page_alias_check_ops;
 void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 			      unsigned long addr, unsigned long pfn,
 			      unsigned long nr_pages);
-void __page_alias_check_unmap_end(struct page_alias_check_batch *batch);
+void __page_alias_check_unmap_record(struct page_alias_check_batch *batch);
 unsigned long __page_alias_check_flush_begin(void);
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 				  unsigned long seq);
@@ -161,12 +161,20 @@ static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *b
 	}
 }
 
-/* A present kernel PTE mapping @addr was just cleared without a TLB flush. */
+/*
+ * A present kernel PTE mapping @addr was just cleared without a TLB flush.
+ * Appended inline: the walk calls out once per batch, not once per PTE.
+ */
 static inline void page_alias_check_unmap_pte(struct page_alias_check_batch *batch,
 					      unsigned long addr, pte_t old)
 {
-	if (static_branch_unlikely(&page_alias_check_key) && pte_present(old))
-		__page_alias_check_unmap(batch, addr, pte_pfn(old), 1);
+	if (!static_branch_unlikely(&page_alias_check_key) || !pte_present(old))
+		return;
+	if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
+		__page_alias_check_unmap_record(batch);
+	batch->addr[batch->nr] = addr;
+	batch->pfn[batch->nr] = pte_pfn(old);
+	batch->nr++;
 }
 
 /* A huge leaf entry mapping [addr, addr + size) was just cleared. */
@@ -181,7 +189,7 @@ static inline void page_alias_check_unmap_leaf(struct page_alias_check_batch *ba
 static inline void page_alias_check_unmap_end(struct page_alias_check_batch *batch)
 {
 	if (static_branch_unlikely(&page_alias_check_key))
-		__page_alias_check_unmap_end(batch);
+		__page_alias_check_unmap_record(batch);
 }
 
 /*
