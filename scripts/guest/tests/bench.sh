@@ -63,7 +63,7 @@ if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 		if [ -e /dev/dri/card0 ] && [ -e /dev/page_alias_test ]; then
 			/bin/page_alias_bench --backlog 3600 &
 			bl=$!
-			out=$(/bin/pac_macro vgem $((loops / 10))) &&
+			out=$(/bin/pac_macro vgem $((loops / 4))) &&
 				echo "# MACRO,$LABEL,$r,vgem_dumb_backlog,$(echo "$out" | sed 's/.*ops_per_sec //')"
 			kill $bl
 			wait $bl 2>/dev/null
