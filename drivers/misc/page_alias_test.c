@@ -55,6 +55,8 @@ struct pat_buf {
 	u32 mode;
 	struct pat_verdict verdict;
 	struct pat_watch *handoff;	/* pages handed to another driver */
+	struct page **keep;		/* ALIAS with PAT_ALIAS_KEEP */
+	u32 keep_nr;
 };
 
 static int pat_check_count(u32 pages)
@@ -779,7 +781,37 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
 	return -EINVAL;
 }
 
-static int pat_ioc_alias(void __user *uarg)
+/* ALIAS with PAT_ALIAS_KEEP: a lazy alias of the file's own pages. */
+static int pat_alias_keep(struct pat_buf *buf, const struct pat_alias_req *req)
+{
+	unsigned long va;
+	int ret = -EINVAL;
+
+	if (req->alias != PAT_ALIAS_VMAP && req->alias != PAT_ALIAS_VM_MAP_RAM)
+		return -EINVAL;
+	mutex_lock(&buf->lock);
+	if (!buf->keep) {
+		buf->keep = pat_alloc_pages(req->pages);
+		buf->keep_nr = buf->keep ? req->pages : 0;
+	}
+	if (!buf->keep)
+		ret = -ENOMEM;
+	else if (req->pages <= buf->keep_nr)
+		ret = pat_make_alias(buf->keep, req->pages, req->alias, &va);
+	mutex_unlock(&buf->lock);
+	return ret;
+}
+
+static void pat_free_keep(struct pat_buf *buf)
+{
+	if (!buf->keep)
+		return;
+	pat_free_pages(buf->keep, buf->keep_nr);
+	kvfree(buf->keep);
+	buf->keep = NULL;
+}
+
+static int pat_ioc_alias(struct pat_buf *buf, void __user *uarg)
 {
 	struct pat_alias_req req;
 	struct page **pages;
@@ -791,8 +823,11 @@ static int pat_ioc_alias(void __user *uarg)
 	ret = pat_check_count(req.pages);
 	if (ret)
 		return ret;
-	if (!pat_alias_valid(req.alias) || req.flags || req.pad)
+	if (!pat_alias_valid(req.alias) || (req.flags & ~PAT_ALIAS_KEEP) ||
+	    req.pad)
 		return -EINVAL;
+	if (req.flags & PAT_ALIAS_KEEP)
+		return pat_alias_keep(buf, &req);
 	pages = pat_alloc_pages(req.pages);
 	if (!pages)
 		return -ENOMEM;
@@ -1167,7 +1202,7 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case PAT_IOC_ALIAS:
-		return pat_ioc_alias(uarg);
+		return pat_ioc_alias(buf, uarg);
 	case PAT_IOC_BENCH:
 		return pat_ioc_bench(uarg);
 	case PAT_IOC_LIVE:
@@ -1267,6 +1302,7 @@ static int pat_release(struct inode *inode, struct file *file)
 
 	pat_handoff_end(buf, false);
 	pat_release_buf(buf);
+	pat_free_keep(buf);
 	mutex_destroy(&buf->lock);
 	kfree(buf);
 	return 0;

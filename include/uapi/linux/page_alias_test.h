@@ -37,9 +37,17 @@ struct pat_alloc {
 struct pat_alias_req {
 	__u32 pages;	/* 1..PAT_MAX_PAGES */
 	__u32 alias;	/* enum pat_alias */
-	__u32 flags;	/* must be 0 */
+	__u32 flags;	/* PAT_ALIAS_KEEP or 0 */
 	__u32 pad;	/* must be 0 */
 };
+
+/*
+ * pat_alias_req.flags: alias the file's own pages, allocated at the first
+ * such call and kept until close, instead of fresh pages that are freed:
+ * a lazy backlog whose pages never reach another owner (VMAP and
+ * VM_MAP_RAM only; later calls may not ask for more pages than the first).
+ */
+#define PAT_ALIAS_KEEP	1
 
 /* Make lazy aliases, free the pages, reallocate, set the caching. */
 struct pat_seed {

@@ -668,6 +668,7 @@ static void test_bad_ioctls(void)
 {
 	struct pat_alloc al = { .pages = 1, .mode = PAT_MODE_TTM_WC };
 	struct pat_alias_req ar = { .pages = 1, .alias = PAT_ALIAS_VMAP };
+	struct pat_handoff hd = { .pages = 1, .alias = PAT_ALIAS_VMAP };
 	struct pat_seed sd = { .pages = 1, .alias = PAT_ALIAS_VMAP, .mode = PAT_MODE_TTM_WC };
 	int fd = dev_open();
 	void *p;
@@ -693,6 +694,32 @@ static void test_bad_ioctls(void)
 	ar.alias = PAT_ALIAS_VMAP;
 	ar.pad = 1;
 	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_pad");
+	ar.pad = 0;
+	ar.flags = 2;
+	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_flags");
+	ar.flags = PAT_ALIAS_KEEP;
+	ar.alias = PAT_ALIAS_VMALLOC;
+	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_keep_vmalloc");
+	ar.alias = PAT_ALIAS_VMAP;
+	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), 0, "alias_keep_one_page");
+	ar.pages = 2;
+	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_keep_more_pages");
+	hd.flags = 1;
+	expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_flags");
+	hd.flags = 0;
+	hd.alias = 0;
+	expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_alias");
+	hd.alias = PAT_ALIAS_VMAP;
+	hd.pages = 0;
+	expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_zero_pages");
+	hd.pages = 1;
+	expect_err(ioc(fd, PAT_IOC_HANDOFF, NULL), -EFAULT, "bad_handoff_null");
+	/* No owner takes the pages: FREE ends the watch. */
+	if (!ioc(fd, PAT_IOC_HANDOFF, &hd))
+		expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EBUSY, "bad_handoff_twice");
+	else
+		ksft_test_result_fail("bad_handoff_twice: the first HANDOFF failed\n");
+	expect_err(ioc(fd, PAT_IOC_FREE, NULL), 0, "free_handoff");
 	sd.mode = 0;
 	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -EINVAL, "bad_seed_mode");
 	expect_err(ioc(fd, PAT_IOC_VERDICT, NULL), -EFAULT, "bad_verdict_null");
@@ -804,6 +831,7 @@ static void test_purge_writes(void)
 struct churn {
 	bool stop;		/* __atomic accessed */
 	bool alloc_only;	/* --churn: ALLOC/FREE only, no SEED */
+	bool keep;		/* vmap churn of kept pages: none is freed */
 	long ops, dirty_ops, missed, errors;
 	long live_ops, unflushed, live_clean, probe_missed;	/* the oracle */
 	pthread_mutex_t lock;
@@ -867,7 +895,12 @@ static void *vmap_churner(void *arg)
 		struct pat_alias_req ar = {
 			.pages = 1 + i % 32,
 			.alias = i & 1 ? PAT_ALIAS_VMAP : PAT_ALIAS_VM_MAP_RAM,
+			.flags = c->keep ? PAT_ALIAS_KEEP : 0,
 		};
+
+		/* The first call sets how many pages are kept: the most. */
+		if (c->keep && !i)
+			ar.pages = 32;
 
 		i++;
 		if (ioc(fd, PAT_IOC_ALIAS, &ar))
@@ -1101,12 +1134,14 @@ static const char * const vgem_needles[] = {
  * keeps a lazy backlog and frees pages with lazy aliases.  No live-mapping,
  * map-mode or purge-missed report may appear (vgem maps its pages only to
  * user space); "lazy alias" reports under warn are real aliases: pages the
- * churn freed with a lazy alias reach vgem.  Purge reports nothing.
+ * churn freed with a lazy alias reach vgem.  Purge reports nothing.  With
+ * @keep the churn frees no page (PAT_ALIAS_KEEP): no alias can reach vgem,
+ * so nothing may be reported at all, even under bug (no BUG()).
  */
-static void test_vgem_churn(const char *policy, int seconds)
+static void test_vgem_churn(const char *policy, int seconds, bool keep)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), cycles = 0, errors = 0;
-	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER, .keep = keep };
 	int n = ncpu < 16 ? ncpu : 16, counts[5] = { 0 }, kfd, i;
 	struct vgem_worker w[16];
 	pthread_t vm;
@@ -1145,9 +1180,10 @@ static void test_vgem_churn(const char *policy, int seconds)
 		       counts[4]);
 	ok = cycles > 0 && !errors && !c.errors && !counts[0] && !counts[1] &&
 	     !counts[2] && !counts[3];
-	if (!strcmp(policy, "purge"))
+	if (!strcmp(policy, "purge") || keep)
 		ok = ok && b.reports == a.reports && !counts[4];
-	ksft_test_result(ok, "vgem_churn_%s_no_false_reports\n", policy);
+	ksft_test_result(ok, "vgem_churn_%s%s_no_false_reports\n", policy,
+			 keep ? "_kept_backlog" : "");
 }
 
 /* --vgem: vgem gets pages with a lazy alias, then churn beside vmap churn. */
@@ -1167,7 +1203,7 @@ static int vgem_mode(int churn)
 			run_scenario(&vgem_scenarios[sc], "off");
 		ksft_finished();
 	}
-	ksft_set_plan(3 * nsc + 2);
+	ksft_set_plan(3 * nsc + 3);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	for (p = 0; p < 3; p++) {
 		if (policy_set(policies[p]))
@@ -1176,9 +1212,17 @@ static int vgem_mode(int churn)
 			run_scenario(&vgem_scenarios[sc], policies[p]);
 	}
 	policy_set("purge");
-	test_vgem_churn("purge", churn);
+	test_vgem_churn("purge", churn, false);
 	policy_set("warn");
-	test_vgem_churn("warn", churn);
+	test_vgem_churn("warn", churn, false);
+	/*
+	 * Under bug, with no alias left (purged) and a backlog whose pages
+	 * are never freed: a BUG() here would be a false alarm.
+	 */
+	policy_set("purge");
+	purge_write("1\n", 2);
+	policy_set("bug");
+	test_vgem_churn("bug", churn, true);
 	policy_set(saved);
 	ksft_finished();
 }
@@ -1337,7 +1381,7 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 1 + 2 + 24 + 7 + 10 + 2 + NR_LIVE_TESTS);
+	ksft_set_plan(3 * nsc + 1 + 2 + 34 + 7 + 10 + 2 + NR_LIVE_TESTS);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	/* First, while the report rate limit has room: their reports print. */
 	if (policy_set("warn"))
