@@ -1144,6 +1144,7 @@ static void test_vgem_churn(const char *policy, int seconds, bool keep)
 	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER, .keep = keep };
 	int n = ncpu < 16 ? ncpu : 16, counts[5] = { 0 }, kfd, i;
 	struct vgem_worker w[16];
+	bool vgem_stop = false;
 	pthread_t vm;
 	struct stats a, b;
 	bool ok;
@@ -1152,16 +1153,18 @@ static void test_vgem_churn(const char *policy, int seconds, bool keep)
 	stats_get(&a);
 	pthread_create(&vm, NULL, vmap_churner, &c);
 	for (i = 0; i < n; i++) {
-		w[i] = (struct vgem_worker){ .stop = &c.stop, .cpu = i };
+		w[i] = (struct vgem_worker){ .stop = &vgem_stop, .cpu = i };
 		pthread_create(&w[i].th, NULL, vgem_worker, &w[i]);
 	}
 	sleep(seconds);
-	__atomic_store_n(&c.stop, true, __ATOMIC_RELAXED);
+	/* vgem first: the vmap churn frees its kept pages when it ends. */
+	__atomic_store_n(&vgem_stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++) {
 		pthread_join(w[i].th, NULL);
 		cycles += w[i].cycles;
 		errors += w[i].errors;
 	}
+	__atomic_store_n(&c.stop, true, __ATOMIC_RELAXED);
 	pthread_join(vm, NULL);
 	stats_get(&b);
 	kmsg_count_each(kfd, vgem_needles, counts, 5);
@@ -1223,6 +1226,9 @@ static int vgem_mode(int churn)
 	purge_write("1\n", 2);
 	policy_set("bug");
 	test_vgem_churn("bug", churn, true);
+	/* Its kept pages were freed with lazy aliases at its end. */
+	policy_set("purge");
+	purge_write("1\n", 2);
 	policy_set(saved);
 	ksft_finished();
 }
