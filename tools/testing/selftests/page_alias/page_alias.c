@@ -154,28 +154,33 @@ static int kmsg_open(void)
 	return fd;
 }
 
+/* The next new log record into @rec; false when there is none. */
+static bool kmsg_next(int fd, char *rec, size_t size)
+{
+	ssize_t len;
+
+	do {
+		len = read(fd, rec, size - 1);
+	} while (len < 0 && errno == EPIPE);	/* overwritten records */
+	if (len < 0)
+		return false;
+	rec[len] = '\0';
+	return true;
+}
+
 /* Count new log records containing any of the NULL-terminated @needles. */
 static int kmsg_count_any(int fd, const char *const *needles)
 {
 	const char *const *nd;
 	char rec[2048];
 	int n = 0;
-	ssize_t len;
 
-	for (;;) {
-		len = read(fd, rec, sizeof(rec) - 1);
-		if (len < 0) {
-			if (errno == EPIPE)
-				continue;	/* overwritten records */
-			break;
-		}
-		rec[len] = '\0';
+	while (kmsg_next(fd, rec, sizeof(rec)))
 		for (nd = needles; *nd; nd++)
 			if (strstr(rec, *nd)) {
 				n++;
 				break;
 			}
-	}
 	return n;
 }
 
@@ -184,20 +189,11 @@ static void kmsg_count_each(int fd, const char *const *needles, int *counts,
 			    int n)
 {
 	char rec[2048];
-	ssize_t len;
 	int i;
 
-	for (;;) {
-		len = read(fd, rec, sizeof(rec) - 1);
-		if (len < 0) {
-			if (errno == EPIPE)
-				continue;	/* overwritten records */
-			break;
-		}
-		rec[len] = '\0';
+	while (kmsg_next(fd, rec, sizeof(rec)))
 		for (i = 0; i < n; i++)
 			counts[i] += !!strstr(rec, needles[i]);
-	}
 }
 
 static int kmsg_count(int fd, const char *needle)
