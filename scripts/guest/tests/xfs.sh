@@ -13,6 +13,8 @@
 # pac.reclaim=SECONDS.
 D=/sys/kernel/debug/page_alias_check
 . /pac-lib.sh
+# pac.fault=norecord|nopurge: a broken checker, to see the checks fail.
+pac_fault || exit 1
 SECS=$(arg pac.stress)
 SECS=${SECS:-120}
 LAYOUT=$(arg pac.layout)
