@@ -585,8 +585,7 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 			/* Never below zero: that would be our own bug. */
 			WARN_ON_ONCE(atomic_dec_if_positive(&e->rec->unflushed) < 0);
 			nd++;
-			if (i != log->nr - 1)
-				*e = log->e[log->nr - 1];
+			*e = log->e[log->nr - 1];
 			WRITE_ONCE(log->nr, log->nr - 1);
 		}
 		pac_walk_held(++held);
@@ -779,13 +778,8 @@ void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 {
 	unsigned long i;
 
-	for (i = 0; i < nr_pages; i++) {
-		if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
-			pac_batch_flush(batch);
-		batch->addr[batch->nr] = addr + i * PAGE_SIZE;
-		batch->pfn[batch->nr] = pfn + i;
-		batch->nr++;
-	}
+	for (i = 0; i < nr_pages; i++)
+		__page_alias_check_batch_add(batch, addr + i * PAGE_SIZE, pfn + i);
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_unmap);
 

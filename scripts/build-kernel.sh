@@ -33,7 +33,7 @@ kcsan) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_che
 esac
 for f in ${EXTRA_CONFIG:-}; do
 	[[ -f $f ]] || die "EXTRA_CONFIG: no such fragment: $f"
-	FRAGS+=("$f")
+	FRAGS+=("$(realpath "$f")")
 done
 for f in "${FRAGS[@]}"; do [[ -f $f ]] || die "missing config fragment $f"; done
 
@@ -80,7 +80,9 @@ stage "config ($VARIANT): tinyconfig + ${FRAGS[*]##*/}"
 tmpcfg=$(mktemp -d "$PAC_CACHE/cfg.XXXXXX")
 trap 'rm -rf "$tmpcfg"' EXIT
 "${MK[@]}" O="$tmpcfg" tinyconfig >/dev/null
-"$SRC/scripts/kconfig/merge_config.sh" -m -O "$tmpcfg" "$tmpcfg/.config" "${FRAGS[@]}" >"$tmpcfg/merge.log"
+# From $tmpcfg: merge_config.sh makes its temporary files in the current
+# directory, and a killed build would leave them in the caller's.
+(cd "$tmpcfg" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$tmpcfg" "$tmpcfg/.config" "${FRAGS[@]}" >"$tmpcfg/merge.log")
 "${MK[@]}" O="$tmpcfg" olddefconfig >/dev/null
 
 # Fail loudly when olddefconfig dropped or changed a requested option.

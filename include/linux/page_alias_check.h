@@ -161,6 +161,17 @@ static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *b
 	}
 }
 
+/* Append one cleared mapping to @batch, recording it first when full. */
+static inline void __page_alias_check_batch_add(struct page_alias_check_batch *batch,
+						unsigned long addr, unsigned long pfn)
+{
+	if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
+		__page_alias_check_unmap_record(batch);
+	batch->addr[batch->nr] = addr;
+	batch->pfn[batch->nr] = pfn;
+	batch->nr++;
+}
+
 /*
  * A present kernel PTE mapping @addr was just cleared without a TLB flush.
  * Appended inline: the walk calls out once per batch, not once per PTE.
@@ -168,13 +179,8 @@ static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *b
 static inline void page_alias_check_unmap_pte(struct page_alias_check_batch *batch,
 					      unsigned long addr, pte_t old)
 {
-	if (!static_branch_unlikely(&page_alias_check_key) || !pte_present(old))
-		return;
-	if (batch->nr == PAGE_ALIAS_CHECK_BATCH)
-		__page_alias_check_unmap_record(batch);
-	batch->addr[batch->nr] = addr;
-	batch->pfn[batch->nr] = pte_pfn(old);
-	batch->nr++;
+	if (static_branch_unlikely(&page_alias_check_key) && pte_present(old))
+		__page_alias_check_batch_add(batch, addr, pte_pfn(old));
 }
 
 /* A huge leaf entry mapping [addr, addr + size) was just cleared. */
