@@ -65,6 +65,7 @@
 #include <linux/debugfs.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/page_alias_check.h>
 #include <linux/page_ext.h>
 #include <linux/ratelimit.h>
@@ -96,6 +97,10 @@ EXPORT_SYMBOL(page_alias_check_key);
 int page_alias_check_policy = PAC_DEFAULT_POLICY;
 bool pac_stacks __ro_after_init = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_STACKS);
 bool page_alias_check_epoch __ro_after_init;
+
+/* Booted tracking (page_ext is ours): tracking can be paused and resumed. */
+static bool pac_booted __ro_after_init;
+static DEFINE_MUTEX(pac_enable_lock);
 
 /* Epoch mode: stamps below this sequence number are clean. */
 static atomic_long_t pac_clean_seq;
@@ -318,6 +323,7 @@ static void __init init_page_alias_check(void)
 		pac_log_init();
 	if (pac_live)
 		static_branch_enable(&page_alias_check_live_key);
+	pac_booted = true;
 	static_branch_enable(&page_alias_check_key);
 	/* Runs before page_ext_callback(), which has the default priority. */
 	hotplug_memory_notifier(pac_memory_callback, DEFAULT_CALLBACK_PRI + 1);
@@ -842,6 +848,47 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 	spin_unlock_irqrestore(&pac_untracked_lock, flags);
 }
 EXPORT_SYMBOL_GPL(__page_alias_check_flush_end);
+
+/* ---- pausing ------------------------------------------------------------- */
+
+bool page_alias_check_booted(void)
+{
+	return pac_booted;
+}
+
+/**
+ * page_alias_check_set_enabled - pause or resume tracking at run time
+ * @on: false pauses, true resumes
+ *
+ * Paused, every hook is the patched-out branch of a kernel booted with
+ * page_alias_check=off, and change_page_attr() purges blindly as upstream
+ * does; page_ext stays allocated.  Unmaps made while paused are not
+ * recorded, so resuming flushes the TLB of every CPU after the hooks are
+ * back: a translation left by such an unmap is gone before any check can
+ * call its page clean (the same argument as at boot, init_page_alias_check()).
+ * Entries recorded before the pause stay until a flush covers them.
+ *
+ * Return: 0; -ENODEV if booted without tracking; -EBUSY with live tracking,
+ * whose counts would go wrong with the unmaps of a paused window.
+ */
+int page_alias_check_set_enabled(bool on)
+{
+	if (!pac_booted)
+		return -ENODEV;
+	if (pac_live_enabled())
+		return -EBUSY;
+	mutex_lock(&pac_enable_lock);
+	if (on && !static_key_enabled(&page_alias_check_key)) {
+		static_branch_enable(&page_alias_check_key);
+		/* Observed by the x86 hook: retires entries, ends untracked. */
+		if (!pac_faulty(PAC_FAULT_NORESUMEFLUSH))
+			flush_tlb_all();
+	} else if (!on) {
+		static_branch_disable(&page_alias_check_key);
+	}
+	mutex_unlock(&pac_enable_lock);
+	return 0;
+}
 
 /* ---- the check --------------------------------------------------------- */
 

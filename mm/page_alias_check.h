@@ -98,6 +98,8 @@ extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
 extern bool page_alias_check_report_perm;
 
+bool page_alias_check_booted(void);
+int page_alias_check_set_enabled(bool on);
 int page_alias_check_parse_policy(const char *s);
 int pac_parse_bool(const char *s, bool *on);
 void pac_bool_param(const char *name, const char *buf, bool *val);
@@ -118,6 +120,7 @@ enum pac_fault {
 	PAC_FAULT_NONE,
 	PAC_FAULT_NORECORD,	/* lazy unmaps are not recorded */
 	PAC_FAULT_NOPURGE,	/* checks do not purge */
+	PAC_FAULT_NORESUMEFLUSH, /* resuming tracking flushes nothing */
 };
 
 extern int pac_test_fault;

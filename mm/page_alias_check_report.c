@@ -235,7 +235,7 @@ static int pac_stats_show(struct seq_file *m, void *v)
 		   static_branch_unlikely(&page_alias_check_key) ? 1 : 0);
 	seq_printf(m, "mode: %s\n", page_alias_check_epoch ? "epoch" : "strict");
 	seq_printf(m, "bytes_per_page: %zu\n",
-		   static_branch_unlikely(&page_alias_check_key) ?
+		   page_alias_check_booted() ?
 		   page_alias_check_ops.size : 0);
 	seq_printf(m, "live: %d\n", pac_live_enabled() ? 1 : 0);
 	for (i = 0; i < ARRAY_SIZE(pac_stat_list); i++)
@@ -297,7 +297,7 @@ static ssize_t pac_policy_write(struct file *file, const char __user *ubuf,
 	if (policy < 0)
 		return -EINVAL;
 	/* Booted with page_alias_check=off: nothing is tracked. */
-	if (!static_branch_unlikely(&page_alias_check_key) &&
+	if (!page_alias_check_booted() &&
 	    policy != PAGE_ALIAS_CHECK_OFF)
 		return -ENODEV;
 	WRITE_ONCE(page_alias_check_policy, policy);
@@ -330,7 +330,7 @@ static ssize_t pac_purge_write(struct file *file, const char __user *ubuf,
 		return ret;
 	if (!sysfs_streq(buf, "1"))
 		return -EINVAL;
-	if (!static_branch_unlikely(&page_alias_check_key))
+	if (!page_alias_check_booted())
 		return -ENODEV;
 	pac_purge_all();
 	return count;
@@ -342,17 +342,61 @@ static const struct file_operations pac_purge_fops = {
 	.llseek = noop_llseek,
 };
 
+static int pac_enabled_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", static_branch_unlikely(&page_alias_check_key) ? 1 : 0);
+	return 0;
+}
+
+static int pac_enabled_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pac_enabled_show, NULL);
+}
+
+/*
+ * "0" (or off, n, no) pauses tracking, "1" (on, y, yes) resumes it; see
+ * page_alias_check_set_enabled().  Anything else is -EINVAL.
+ */
+static ssize_t pac_enabled_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char buf[8];
+	bool on;
+	int ret;
+
+	ret = pac_user_word(buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	if (pac_parse_bool(buf, &on))
+		return -EINVAL;
+	ret = page_alias_check_set_enabled(on);
+	if (ret)
+		return ret;
+	pr_info("page_alias_check: tracking %s\n", on ? "resumed" : "paused");
+	return count;
+}
+
+static const struct file_operations pac_enabled_fops = {
+	.owner = THIS_MODULE,
+	.open = pac_enabled_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = pac_enabled_write,
+};
+
 static const char *const pac_fault_names[] = {
 	[PAC_FAULT_NONE]	= "none",
 	[PAC_FAULT_NORECORD]	= "norecord",
 	[PAC_FAULT_NOPURGE]	= "nopurge",
+	[PAC_FAULT_NORESUMEFLUSH] = "noresumeflush",
 };
 
 /* KUnit builds: break the checker on purpose ("none" mends it). */
 static ssize_t pac_fault_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
-	char buf[12];
+	char buf[16];
 	int i;
 
 	i = pac_user_word(buf, sizeof(buf), ubuf, count);
@@ -377,6 +421,7 @@ static int __init page_alias_check_debugfs_init(void)
 	struct dentry *dir = debugfs_create_dir("page_alias_check", NULL);
 
 	debugfs_create_file("policy", 0600, dir, NULL, &pac_policy_fops);
+	debugfs_create_file("enabled", 0600, dir, NULL, &pac_enabled_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &pac_stats_fops);
 	debugfs_create_file("pages", 0400, dir, NULL, &pac_pages_fops);
 	debugfs_create_ulong("walk_max", 0600, dir, &page_alias_check_walk_max);

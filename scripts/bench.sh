@@ -12,6 +12,9 @@
 #                     has CONFIG_PAGE_ALIAS_CHECK_LIVE=y, so booted
 #                     page_alias_check_live=off); CPA bench under policy
 #                     off (upstream's blind purge) and purge
+#   paused            the default boots, every other load run with
+#                     tracking paused at run time (debugfs "enabled"), in
+#                     ABBA order: the checker's cost inside one boot
 #   live              same, page_alias_check_live=on (the opt-in)
 #   stacks            same, page_alias_check_stacks=on (the opt-in)
 #   epoch             same, page_alias_check_mode=epoch
@@ -112,18 +115,22 @@ run() { # label variant smp "args" [dir suffix]
 	grep -q PAC-DONE "$dir/ktap.log" ||
 		{ tail -n 30 "$dir/serial.log"; die "bench $label did not finish (logs in $dir)"; }
 	sed -n "s/^# BENCH,/$smp,/p" "$dir/ktap.log" >>"$OUT/bench.csv"
-	sed -n 's/^# VMALLOC,//p' "$dir/ktap.log" >>"$OUT/vmalloc.csv"
-	sed -n 's/^# MACRO,//p' "$dir/ktap.log" >>"$OUT/macro.csv"
+	# Loads numbered BOOT:LOAD, so that paired rows meet only in one boot.
+	local boot=${5:--1}
+	sed -n "s/^# VMALLOC,\([^,]*\),/\1,${boot#-}:/p" "$dir/ktap.log" >>"$OUT/vmalloc.csv"
+	sed -n "s/^# MACRO,\([^,]*\),/\1,${boot#-}:/p" "$dir/ktap.log" >>"$OUT/macro.csv"
 	[[ -n ${5:-} ]] ||
 		echo "$label,$(grep -a -o 'allocated [0-9]* bytes of page_ext' "$dir/serial.log" | grep -o '[0-9]*' || echo 0)" >>"$OUT/page_ext.csv"
 }
 V="pac.vmask=$VMASK pac.vloops=$VLOOPS pac.vthreads=2 pac.vreps=$REPS pac.macro=$MACRO pac.xfsloops=$XLOOPS"
 DEF="page_alias_check=purge page_alias_check_live=off"
+# The default boots also pause tracking for every other load (column paused).
+PAIRED="pac.vpaired=1"
 
 run upstream upstream 2 "pac.policies=- $V"
 run config-off off 2 "pac.policies=- $V"
 run bootoff on 2 "page_alias_check=off pac.policies=- $V"
-run default on 2 "$DEF pac.policies=off,purge $V"
+run default on 2 "$DEF pac.policies=off,purge $PAIRED $V"
 run live on 2 "page_alias_check=purge page_alias_check_live=on pac.policies=purge $V"
 run stacks on 2 "$DEF page_alias_check_stacks=on pac.policies= $V"
 run epoch on 2 "$DEF page_alias_check_mode=epoch pac.policies=off,purge $V"
@@ -134,7 +141,7 @@ for ((b = 2; b <= BOOTS; b++)); do
 	run upstream upstream 2 "pac.policies=- $V" "-$b"
 	run config-off off 2 "pac.policies=- $V" "-$b"
 	run bootoff on 2 "page_alias_check=off pac.policies=- $V" "-$b"
-	run default on 2 "$DEF pac.policies=- $V" "-$b"
+	run default on 2 "$DEF pac.policies=- $PAIRED $V" "-$b"
 done
 
 python3 "$PAC_ROOT/scripts/bench_report.py" "$OUT"

@@ -103,7 +103,7 @@ def ratio(a, b):
     return r, abs(r) <= max(spread(a), spread(b))
 
 
-VCOLS = ('upstream', 'config-off', 'bootoff', 'default', 'live', 'stacks', 'epoch')
+VCOLS = ('upstream', 'config-off', 'bootoff', 'paused', 'default', 'live', 'stacks', 'epoch')
 
 
 def overhead_table(title, res, unit, higher_is_better=False):
@@ -117,8 +117,8 @@ def overhead_table(title, res, unit, higher_is_better=False):
         print('  %-28s' % test + ''.join(fmt % med(v) for v in vals) + '  %5.1f%%' % sp)
     print('  ratios (%s; "=" marks a difference within the spread (IQR) of its two rows):' % unit)
     pairs = (('config-off', 'upstream'), ('bootoff', 'upstream'), ('default', 'upstream'),
-             ('default', 'bootoff'), ('live', 'bootoff'), ('stacks', 'bootoff'),
-             ('epoch', 'bootoff'))
+             ('default', 'bootoff'), ('default', 'paused'), ('live', 'bootoff'),
+             ('stacks', 'bootoff'), ('epoch', 'bootoff'))
     print('  %-28s' % '' + ''.join('%18s' % ('%s/%s' % (a, b if b != 'upstream' else 'ups'))
                                    for a, b in pairs))
     for test, d in sorted(res.items()):
@@ -133,25 +133,58 @@ def overhead_table(title, res, unit, higher_is_better=False):
     print()
 
 
+def paired_table(title, loads, higher_is_better=False):
+    """loads: {test: {(boot:load, label): [values]}}.  The checker's cost
+    inside one boot: per load, default vs the paused load beside it (ABBA
+    order), as a ratio of their medians; then the median and quartiles of
+    those ratios, which no difference between boots enters."""
+    print(title)
+    print('  %-28s %6s %14s %22s' % ('test', 'loads', 'median', 'quartiles (25%..75%)'))
+    for test, d in sorted(loads.items()):
+        rs = []
+        for (load, label), v in d.items():
+            p = d.get((load, 'paused'))
+            if label != 'default' or not p:
+                continue
+            a, b = med(v), med(p)
+            if higher_is_better:
+                a, b = b, a   # time per operation
+            rs.append((a / b - 1) * 100)
+        if not rs:
+            continue
+        print('  %-28s %6d %+13.1f%% %+10.1f%% .. %+.1f%%' % (
+            test, len(rs), med(rs), quantile(rs, 0.25), quantile(rs, 0.75)))
+    print()
+
+
+def read_loads(path, value_col, conv):
+    """{test: {label: [values]}} and {test: {(load, label): [values]}}."""
+    res, loads = {}, {}
+    with open(path) as f:
+        for row in csv.reader(f):
+            label, load, test, val = row[0], row[1], row[2], conv(row[value_col])
+            res.setdefault(test, {}).setdefault(label, []).append(val)
+            loads.setdefault(test, {}).setdefault((load, label), []).append(val)
+    return res, loads
+
+
 def vmalloc_table(out):
-    res = {}
-    with open(os.path.join(out, 'vmalloc.csv')) as f:
-        for label, rep, test, ok, bad, usec in csv.reader(f):
-            res.setdefault(test, {}).setdefault(label, []).append(int(usec))
+    res, loads = read_loads(os.path.join(out, 'vmalloc.csv'), 5, int)
     overhead_table('test_vmalloc, 2 threads: avg usec per thread and load (median of all '
                    'threads and loads)', res, 'time, + is slower')
+    paired_table('test_vmalloc in the default boots: default vs tracking paused, load by '
+                 'load (time, + is slower)', loads)
 
 
 def macro_table(out):
-    res = {}
     path = os.path.join(out, 'macro.csv')
     if not os.path.exists(path):
         return
-    with open(path) as f:
-        for label, rep, what, rate in csv.reader(f):
-            res.setdefault(what, {}).setdefault(label, []).append(float(rate))
+    res, loads = read_loads(path, 3, float)
     overhead_table('macro loops: operations per second (median of loads)', res,
                    'time per operation, + is slower', higher_is_better=True)
+    paired_table('macro loops in the default boots: default vs tracking paused, load by '
+                 'load (time per operation, + is slower)', loads, higher_is_better=True)
 
 
 def live_cpa_table(rows):

@@ -399,6 +399,11 @@ for s in $SUITES; do
 		harness_catches checker_never_purges 400 \
 			"pac.run=selftests pac.fault=nopurge kunit.enable=0 page_alias_check=purge" \
 			'not ok [0-9]+ vmap_ttm_wc_16_purge_alias_caught: no vm_unmap_aliases\(\) in the change'
+		# Resuming paused tracking without flushing: the alias of an
+		# unrecorded unmap reads clean and stays live at the change.
+		harness_catches resume_without_flush 300 \
+			"pac.run=pause pac.fault=noresumeflush kunit.enable=0 page_alias_check=purge page_alias_check_live=off" \
+			'not ok [0-9]+ resume_flushes_aliases_of_paused_unmaps: a live alias was not flushed'
 		# The same broken checker with vgem as the pages' new owner.
 		harness_catches vgem_checker_never_purges 400 \
 			"pac.run=vgem pac.fault=nopurge kunit.enable=0 page_alias_check=purge" \
@@ -479,6 +484,9 @@ for s in $SUITES; do
 	selftests)
 		boot selftests on "pac.run=selftests kunit.enable=0 page_alias_check=purge"
 		boot selftests-kernel-off off "pac.run=selftests kunit.enable=0"
+		# Tracking paused and resumed at run time (live tracking off:
+		# it refuses to pause).
+		boot selftests-pause on "pac.run=pause kunit.enable=0 page_alias_check=purge page_alias_check_live=off"
 		;;
 	live-off)
 		live_off

@@ -153,12 +153,15 @@ void page_alias_check_pages(const struct page_alias_check_req *req);
 void page_alias_check_range(struct page *page, unsigned long nr,
 			    const char *reason);
 
+/*
+ * Unconditional (two stores to the walker's stack): tracking may be resumed
+ * at run time (page_alias_check_set_enabled()) in the middle of a walk, whose
+ * later PTEs must then find an empty batch, not stack garbage.
+ */
 static inline void page_alias_check_unmap_begin(struct page_alias_check_batch *batch)
 {
-	if (static_branch_unlikely(&page_alias_check_key)) {
-		batch->nr = 0;
-		batch->stack_saved = false;
-	}
+	batch->nr = 0;
+	batch->stack_saved = false;
 }
 
 /* Append one cleared mapping to @batch, recording it first when full. */

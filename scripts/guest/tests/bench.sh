@@ -19,17 +19,54 @@ else
 	sed 's/^/# /' /tmp/cpa 2>/dev/null
 	echo "ok 1 cpa_bench # SKIP not run"
 fi
+# pac.vpaired=1: every load also runs with tracking paused at run time
+# (debugfs "enabled"), as label "paused", in ABBA order, so that the
+# checker's cost is measured inside one boot (boots differ by more).
+PAIRED=""
+EN=/sys/kernel/debug/page_alias_check/enabled
+if [ "$(arg pac.vpaired)" = 1 ]; then
+	if [ "$(cat $EN 2>/dev/null)" = 1 ] && echo 0 >$EN && echo 1 >$EN; then
+		PAIRED=1
+	else
+		echo "# no paired runs: cannot pause tracking ($EN)"
+	fi
+fi
+# Labels of load $1, in ABBA order when paired.
+labels() {
+	if [ -z "$PAIRED" ]; then
+		echo "$LABEL"
+	elif [ $(($1 % 2)) = 1 ]; then
+		echo "$LABEL paused"
+	else
+		echo "paused $LABEL"
+	fi
+}
+# Run "$@" as label $1's load: tracking paused for label "paused".
+as_label() {
+	l=$1
+	shift
+	[ "$l" = paused ] && echo 0 >$EN
+	"$@"
+	[ "$l" = paused ] && echo 1 >$EN
+	return 0
+}
+
 # test_vmalloc: pac.vreps loads of the tests in pac.vmask, pac.vthreads
 # threads; one line per thread, test and load.
 ko=$(find /lib/modules -name test_vmalloc.ko | head -n 1)
 [ -n "$(arg pac.vmask)" ] || ko=""
+vmalloc_load() { # label load
+	dmesg -c >/dev/null
+	/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=$(arg pac.vthreads)" >/dev/null
+	dmesg | sed -n 's/.*Summary: \([a-z_0-9]*\) passed: \([0-9]*\) failed: \([0-9]*\).* avg: \([0-9]*\) usec.*/# VMALLOC,'"$1,$2"',\1,\2,\3,\4/p'
+}
 if [ -n "$ko" ]; then
 	r=0
 	while [ $r -lt "$(arg pac.vreps)" ]; do
 		r=$((r + 1))
-		dmesg -c >/dev/null
-		/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=$(arg pac.vthreads)" >/dev/null
-		dmesg | sed -n 's/.*Summary: \([a-z_0-9]*\) passed: \([0-9]*\) failed: \([0-9]*\).* avg: \([0-9]*\) usec.*/# VMALLOC,'"$LABEL,$r"',\1,\2,\3,\4/p'
+		for l in $(labels $r); do
+			as_label "$l" vmalloc_load "$l" $r
+		done
 	done
 	echo "ok 2 test_vmalloc"
 else
@@ -49,25 +86,30 @@ if [ -b /dev/vda ] && [ "${xloops:-0}" -gt 0 ] && mkdir -p /mnt/x &&
 elif [ "${xloops:-0}" -gt 0 ]; then
 	echo "# no XFS walk: $(cat /tmp/mount.err 2>/dev/null || echo no /dev/vda)"
 fi
+macro_load() { # label load
+	out=$(/bin/pac_macro fork "$loops") &&
+		echo "# MACRO,$1,$2,fork_exit,$(echo "$out" | sed 's/.*ops_per_sec //')"
+	[ -n "$lkm" ] && out=$(/bin/pac_macro module "$lkm" test_module $((loops / 10))) &&
+		echo "# MACRO,$1,$2,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
+	[ -n "$xdir" ] && out=$(/bin/pac_macro dir "$xdir" "$xloops") &&
+		echo "# MACRO,$1,$2,xfs_dir_walk,$(echo "$out" | sed 's/.*ops_per_sec //')"
+	# vgem beside a lazy backlog (the CPA bench's vmap loop).
+	if [ -e /dev/dri/card0 ] && [ -e /dev/page_alias_test ]; then
+		/bin/page_alias_bench --backlog 3600 &
+		bl=$!
+		out=$(/bin/pac_macro vgem $((loops / 4))) &&
+			echo "# MACRO,$1,$2,vgem_dumb_backlog,$(echo "$out" | sed 's/.*ops_per_sec //')"
+		kill $bl
+		wait $bl 2>/dev/null
+	fi
+}
 if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 	r=0
 	while [ $r -lt "$(arg pac.vreps)" ]; do
 		r=$((r + 1))
-		out=$(/bin/pac_macro fork "$loops") &&
-			echo "# MACRO,$LABEL,$r,fork_exit,$(echo "$out" | sed 's/.*ops_per_sec //')"
-		[ -n "$lkm" ] && out=$(/bin/pac_macro module "$lkm" test_module $((loops / 10))) &&
-			echo "# MACRO,$LABEL,$r,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
-		[ -n "$xdir" ] && out=$(/bin/pac_macro dir "$xdir" "$xloops") &&
-			echo "# MACRO,$LABEL,$r,xfs_dir_walk,$(echo "$out" | sed 's/.*ops_per_sec //')"
-		# vgem beside a lazy backlog (the CPA bench's vmap loop).
-		if [ -e /dev/dri/card0 ] && [ -e /dev/page_alias_test ]; then
-			/bin/page_alias_bench --backlog 3600 &
-			bl=$!
-			out=$(/bin/pac_macro vgem $((loops / 4))) &&
-				echo "# MACRO,$LABEL,$r,vgem_dumb_backlog,$(echo "$out" | sed 's/.*ops_per_sec //')"
-			kill $bl
-			wait $bl 2>/dev/null
-		fi
+		for l in $(labels $r); do
+			as_label "$l" macro_load "$l" $r
+		done
 	done
 	echo "ok 3 macro"
 else

@@ -27,6 +27,8 @@
  *                         churn on every CPU beside vmap churn (CONFIG_DRM_VGEM)
  *   page_alias --vgem-bug the vgem scenario under page_alias_check=bug: the
  *                         kernel must BUG() (run in its own boot)
+ *   page_alias --pause    tracking paused and resumed at run time (debugfs
+ *                         "enabled"), boot with page_alias_check_live=off
  * Env: CHURN_SECONDS (default 4): duration of each concurrent churn test.
  */
 #define _GNU_SOURCE
@@ -1273,6 +1275,238 @@ static int vgem_bug_mode(void)
 	ksft_finished();
 }
 
+/* ---- pausing tracking at run time --------------------------------------- */
+
+static int enabled_write(const char *s, size_t len)
+{
+	return dbg_write("enabled", s, len);
+}
+
+static int enabled_set(const char *s)
+{
+	return enabled_write(s, strlen(s));
+}
+
+/* debugfs "enabled": 1, 0, or -1 if it cannot be read. */
+static int enabled_get(void)
+{
+	char buf[8] = "";
+	FILE *f = fopen(DBG "enabled", "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strcmp(buf, "1\n") ? 1 : !strcmp(buf, "0\n") ? 0 : -1;
+}
+
+static void test_bad_enabled_writes(void)
+{
+	static const struct { const char *name, *buf; size_t len; } bad[] = {
+		{ "bad_enabled_empty", "\n", 1 },
+		{ "bad_enabled_two", "2", 1 },
+		{ "bad_enabled_word", "offline", 7 },
+		{ "bad_enabled_too_long", "1111111111", 10 },
+		{ "bad_enabled_binary", "\x01\x00", 2 },
+		{ "bad_enabled_two_lines", "0\n1\n", 4 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int ret = enabled_write(bad[i].buf, bad[i].len);
+
+		ksft_test_result(ret == -EINVAL && enabled_get() == 1,
+				 "%s: %s, enabled %d\n", bad[i].name,
+				 strerror(-ret), enabled_get());
+	}
+}
+
+/*
+ * A lazy alias made while tracking is paused and handed (by pfn) to the
+ * driver's own TTM-like write-combining allocation, on another file, after
+ * tracking was resumed if @resume.  The oracle reads through the old
+ * address just before set_pages_array_wc() and watches the flushes.
+ */
+static int pause_seed(bool resume, struct pat_verdict *v)
+{
+	struct pat_handoff hd = { .pages = 16, .alias = PAT_ALIAS_VMAP };
+	struct pat_alloc al = { .pages = 16, .mode = PAT_MODE_TTM_WC };
+	int fd = dev_open(), owner = dev_open(), ret;
+
+	ret = enabled_set("0");
+	if (!ret)
+		ret = ioc(fd, PAT_IOC_HANDOFF, &hd);
+	if (!ret && resume)
+		ret = enabled_set("1");
+	if (!ret)
+		ret = ioc(owner, PAT_IOC_ALLOC, &al);
+	if (!ret)
+		ret = ioc(fd, PAT_IOC_VERDICT, v);
+	ioc(owner, PAT_IOC_FREE, NULL);
+	ioc(fd, PAT_IOC_FREE, NULL);
+	close(owner);
+	close(fd);
+	if (enabled_set("1") && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+/*
+ * Paused, the check is upstream's blind purge: the alias is live at the
+ * change and flushed by it.  Resumed, the resume's flush of all CPUs has
+ * removed it before the change, so it must not be live there unless some
+ * flush covers it; without that flush it would be live, unrecorded, and
+ * the check would skip the purge.  Retried (and counted) only when the
+ * allocator gave other pages, no alias was readable after the unmap, or
+ * the oracle missed a probe hit: from pfns and the oracle, not the checker.
+ */
+static void test_pause_resume(bool resume)
+{
+	const char *name = resume ? "resume_flushes_aliases_of_paused_unmaps" :
+				    "paused_check_purges_blindly";
+	int tries, retried = 0, ret = 0;
+	struct pat_verdict v;
+	const char *failed = NULL;
+
+	for (tries = 1; tries <= SEED_TRIES; tries++) {
+		memset(&v, 0, sizeof(v));
+		ret = pause_seed(resume, &v);
+		if (ret || (v.reused && v.live_unmapped && !v.missed &&
+			    (resume || v.live)))
+			break;
+		retried++;
+	}
+	ksft_print_msg("%s: tries %d (retried %d) pages %u reused %u checker %u\n",
+		       name, tries, retried, v.pages, v.reused, v.checker);
+	ksft_print_msg("%s: oracle: live %u/%u flushed %u/%u purges %u missed %u\n",
+		       name, v.live_unmapped, v.live, v.flushed, v.flushed_other,
+		       v.purges, v.missed);
+	if (ret) {
+		ksft_test_result_fail("%s: %s\n", name, strerror(-ret));
+		return;
+	}
+	if (tries > SEED_TRIES) {
+		ksft_test_result_fail("%s: no alias in %d tries\n", name,
+				      SEED_TRIES);
+		return;
+	}
+	failed = expect(failed, v.flushed == v.live,
+			"a live alias was not flushed before its page changed");
+	/* Paused, the checker calls every page clean: it is not looking. */
+	if (resume)
+		failed = expect(failed, !v.live_clean,
+				"the checker called a live alias clean");
+	else
+		failed = expect(failed, v.purges >= 1 && !v.checker,
+				"paused, the change did not purge blindly");
+	if (failed)
+		ksft_test_result_fail("%s: %s\n", name, failed);
+	else
+		ksft_test_result_pass("%s\n", name);
+}
+
+struct toggler {
+	bool stop;		/* __atomic accessed */
+	long flips, errors;
+};
+
+/* Pause and resume tracking every 10 ms. */
+static void *toggle_worker(void *arg)
+{
+	struct toggler *t = arg;
+
+	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
+		if (enabled_set(t->flips & 1 ? "1" : "0"))
+			t->errors++;
+		t->flips++;
+		usleep(10000);
+	}
+	return NULL;
+}
+
+/*
+ * TTM-like traffic and vmap churn while tracking is paused and resumed
+ * over and over: walks that start paused end resumed and the other way
+ * round.  The oracle must see no live alias left unflushed by its change
+ * (those a paused checker calls clean are purged blindly), and the kernel
+ * must log no warning.
+ */
+static void test_pause_churn(int seconds)
+{
+	struct churn c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	static const char * const needles[] = { "WARNING:", "BUG:" };
+	struct toggler t = { 0 };
+	pthread_t th, vm, tg;
+	int kfd, counts[2] = { 0 };
+
+	kfd = kmsg_open();
+	pthread_create(&vm, NULL, vmap_churner, &c);
+	pthread_create(&th, NULL, ttm_worker, &c);
+	pthread_create(&tg, NULL, toggle_worker, &t);
+	sleep(seconds);
+	__atomic_store_n(&t.stop, true, __ATOMIC_RELAXED);
+	pthread_join(tg, NULL);
+	__atomic_store_n(&c.stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	pthread_join(vm, NULL);
+	enabled_set("1");
+	kmsg_count_each(kfd, needles, counts, 2);
+	close(kfd);
+	ksft_print_msg("pause churn %ds: %ld flips (%ld failed), %ld ops, %ld errors\n",
+		       seconds, t.flips, t.errors, c.ops, c.errors);
+	ksft_print_msg("pause churn: oracle: live %ld unflushed %ld called clean %ld missed %ld\n",
+		       c.live_ops, c.unflushed, c.live_clean, c.probe_missed);
+	ksft_print_msg("pause churn: logged warnings %d bugs %d\n", counts[0],
+		       counts[1]);
+	ksft_test_result(t.flips > 2 && !t.errors && c.ops > 0 && !c.errors &&
+			 !c.missed && !c.unflushed &&
+			 !counts[0] && !counts[1] && enabled_get() == 1,
+			 "pause_resume_churn_no_unflushed_alias\n");
+}
+
+/* Live tracking's counts need every unmap: tracking cannot pause. */
+static void test_pause_refused_with_live(void)
+{
+	int ret;
+
+	if (stat_read("live") != 1) {
+		ksft_test_result_skip("pause_refused_with_live_tracking: live tracking off\n");
+		return;
+	}
+	ret = enabled_set("0");
+	ksft_test_result(ret == -EBUSY && enabled_get() == 1,
+			 "pause_refused_with_live_tracking: %s\n", strerror(-ret));
+}
+
+/*
+ * --pause: tracking paused and resumed at run time (debugfs "enabled"),
+ * in a boot with live tracking off (it refuses to pause otherwise).
+ */
+static int pause_mode(int churn)
+{
+	ksft_print_header();
+	if (!have_checker)
+		ksft_exit_skip("page_alias_check not enabled\n");
+	if (stat_read("live") == 1)
+		ksft_exit_skip("live tracking is on: tracking cannot pause\n");
+	ksft_set_plan(1 + 6 + 2 + 1 + 2);
+	ksft_test_result(enabled_get() == 1, "enabled_reads_1\n");
+	test_bad_enabled_writes();
+	ksft_test_result(!enabled_set("0\n") && enabled_get() == 0 &&
+			 stat_read("enabled") == 0,
+			 "pause_reads_0\n");
+	ksft_test_result(!enabled_set("yes") && enabled_get() == 1 &&
+			 stat_read("enabled") == 1,
+			 "resume_reads_1\n");
+	test_pause_churn(churn);
+	/* The stale entry is in this CPU's TLB: stay here from now on. */
+	pin_here();
+	test_pause_resume(false);
+	test_pause_resume(true);
+	ksft_finished();
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int bug_mode(void)
@@ -1397,6 +1631,8 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("CHURN_SECONDS=%d: expected 1..600\n", churn);
 	if (argc > 1 && !strcmp(argv[1], "--vgem"))
 		return vgem_mode(churn);
+	if (argc > 1 && !strcmp(argv[1], "--pause"))
+		return pause_mode(churn);
 
 	ksft_print_header();
 	if (!have_checker) {
@@ -1407,7 +1643,7 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 1 + 2 + 34 + 7 + 10 + 2 + NR_LIVE_TESTS);
+	ksft_set_plan(3 * nsc + 1 + 2 + 34 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	/* First, while the report rate limit has room: their reports print. */
 	if (policy_set("warn"))
@@ -1429,6 +1665,7 @@ int main(int argc, char **argv)
 	test_bad_ioctls();
 	test_bad_policy_writes();
 	test_purge_writes();
+	test_pause_refused_with_live();
 	test_churn("purge", churn);
 	policy_set("warn");
 	test_churn("warn", churn);
