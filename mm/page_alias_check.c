@@ -9,18 +9,23 @@
  * makes it uncached or write-combining, that stale alias is an illegal cache
  * attribute alias (see the 2007 thread "Interaction between Xen and XFS:
  * stray RW mappings").  Nick Piggin proposed there to count, per page, the
- * possibly unflushed mappings; this is that count.
+ * possibly unflushed mappings; the logs below hold exactly those, and a
+ * per-page stamp finds them fast.
  *
  * The checker does not trust the vmalloc bookkeeping it checks:
  *
  *  - When a walk clears a present kernel PTE (mm/vmalloc.c), the stale
  *    virtual address, the pfn and the current flush sequence number are
- *    appended to this CPU's log, and the page's unflushed count in page_ext
- *    is raised.
+ *    appended to this CPU's log, and the page's stamp in page_ext becomes
+ *    1 + that sequence number.
  *  - Every kernel TLB flush that reaches all CPUs takes a new sequence number
  *    before it is sent (page_alias_check_flush_begin()) and, once it has
  *    completed, retires the entries of every log inside its range that were
  *    recorded before it began (page_alias_check_flush_end()).
+ *  - A page has unflushed mappings while it has live entries.  A log is
+ *    sorted by sequence number, so a page stamped before the oldest live
+ *    entry of all logs has none: the usual answer, one page_ext read.  Only
+ *    a page unmapped since then is looked up in the logs.
  *
  * So a page reads clean only after a flush that really covered its stale
  * address and really started after the PTE was cleared.  A vmalloc bug that
@@ -34,16 +39,16 @@
  * flush is sent: the flush removes the translation and no CPU can load it
  * again.  If S >= F the flush may have raced with the clear and the entry
  * is kept.  An entry is appended in the same hold of its log's lock as S
- * is read, and retired (its page's count dropped) in one hold of that lock
- * too, so no entry is retired twice, and a flush retires only entries it
- * finds.  Entries appended while a flush walks a log read S after F was
- * taken and are not its to retire; the walk is ordered so that entries
- * moved by another walk are never skipped (pac_log_walk()), so a flush of
+ * is read (which keeps a log sorted), and retired in one hold of that lock
+ * too, so a flush retires only entries it finds.  Entries appended while a
+ * flush walks a log read S after F was taken and are not its to retire;
+ * entries do not move under a walk (pac_log_walk()), so a flush of
  * everything leaves no older entry behind.
  *
  * The logs are per CPU so that unmapping takes no global lock and
- * allocates nothing; a kernel TLB flush interrupts every CPU anyway, so
- * the flush side pays for walking them.
+ * allocates nothing.  A flush whose range takes in a whole log (lazy
+ * purges, full flushes) retires a prefix found by bisection: no entry and
+ * no page is touched on the flush side.
  *
  * page_alias_check_mode=epoch is a lighter variant for production-like
  * runs: no log, no lock, no allocation.  A lazy unmap only stamps the
@@ -63,6 +68,8 @@
 #define pr_fmt(fmt) "page_alias_check: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -126,35 +133,46 @@ long pac_stat_sum(size_t offset)
 }
 
 /*
- * One lazy unmap that no observed flush has covered yet.  @rec saves the
- * page_ext lookup when the entry is retired: the page is mapped (so
- * online) when the entry is made, and memory going offline retires every
- * entry first (pac_memory_offline()).
+ * One lazy unmap that no observed flush has covered yet.  A walk that
+ * retires it alone, out of order, sets @addr to PAC_ADDR_RETIRED.
  */
 struct pac_entry {
 	unsigned long addr;	/* the stale virtual address */
 	unsigned long pfn;	/* the page it mapped */
 	unsigned long seq;	/* flushes begun before the PTE was cleared */
-	struct pac_rec *rec;	/* the page's record */
 };
 
+/* Never a page-aligned address: marks an entry retired in place. */
+#define PAC_ADDR_RETIRED	1UL
+
 /*
- * Each CPU appends its lazy unmaps to a log of its own; flushes retire
- * entries from all of them (the last entry fills the hole).  [lo, hi]
- * holds every address logged since the log was last empty, so that a
- * flush can pass over a log it cannot cover without taking its lock.
+ * Each CPU appends its lazy unmaps to a ring of its own, [head, tail) in
+ * free-running indices.  The sequence number is read under the lock at
+ * append, so a ring is sorted by it: a flush whose range covers all of a
+ * ring retires a prefix, found by bisection, and touches no entry and no
+ * page.  Other flushes mark the entries they cover retired in place; head
+ * always rests on a live entry.  @retired counts marked entries in
+ * [head, tail).  [lo, hi] holds every address appended since the ring was
+ * last empty, so that a flush can pass over a ring it cannot reach without
+ * taking its lock.
  */
 struct pac_log {
 	spinlock_t lock;	/* protects the rest; IRQs off */
-	unsigned int nr;
+	unsigned int head, tail, retired;
+	unsigned int gen;	/* compactions, for walks that drop the lock */
 	unsigned long lo, hi;
 	struct pac_entry *e;
 };
 
 static DEFINE_PER_CPU(struct pac_log, pac_logs);
 
-/* Entries per log, sized at boot; see pac_log_init(). */
+/* Entries per log (a power of two), sized at boot; see pac_log_init(). */
 static unsigned int pac_log_size __ro_after_init;
+
+static struct pac_entry *pac_at(struct pac_log *log, unsigned int i)
+{
+	return &log->e[i & (pac_log_size - 1)];
+}
 
 static atomic_long_t pac_flush_seq;
 
@@ -280,7 +298,8 @@ static bool __init need_page_alias_check(void)
 	if (pac_stacks)
 		page_alias_check_ops.size = sizeof(struct pac_rec);
 	else if (pac_live)
-		page_alias_check_ops.size = offsetof(struct pac_rec, unmap);
+		page_alias_check_ops.size = ALIGN(offsetof(struct pac_rec, unmap),
+						  sizeof(long));
 	else
 		page_alias_check_ops.size = offsetof(struct pac_rec, live);
 	return true;
@@ -372,7 +391,7 @@ static bool pac_with_rec(unsigned long pfn,
 }
 
 struct pac_snapshot {
-	int unflushed;
+	long stamp;
 	depot_stack_handle_t unmap;
 };
 
@@ -380,12 +399,12 @@ static void pac_rec_read(struct pac_rec *rec, void *arg)
 {
 	struct pac_snapshot *out = arg;
 
-	out->unflushed = atomic_read(&rec->unflushed);
+	out->stamp = atomic_long_read(&rec->stamp);
 	out->unmap = pac_stacks ? READ_ONCE(rec->unmap) : 0;
 }
 
 /*
- * Epoch mode keeps "stamp" in the unflushed field: the flush sequence
+ * Epoch mode's stamp (32 bits of the record's stamp): the flush sequence
  * number at the last lazy unmap, plus one (0: never unmapped lazily).
  */
 struct pac_stamp {
@@ -403,7 +422,7 @@ static bool pac_stamp_dirty(u32 stamp)
 
 static void pac_rec_stamp(struct pac_rec *rec, const struct pac_stamp *st)
 {
-	int old = atomic_read(&rec->unflushed);
+	long old = atomic_long_read(&rec->stamp);
 
 	/*
 	 * An unmapper that read the sequence before a full flush may store
@@ -414,7 +433,7 @@ static void pac_rec_stamp(struct pac_rec *rec, const struct pac_stamp *st)
 	do {
 		if (pac_stamp_dirty(old) && (s32)(st->stamp - (u32)old) <= 0)
 			return;
-	} while (!atomic_try_cmpxchg(&rec->unflushed, &old, st->stamp));
+	} while (!atomic_long_try_cmpxchg(&rec->stamp, &old, st->stamp));
 	if (pac_stacks)
 		WRITE_ONCE(rec->unmap, st->stack);
 }
@@ -481,15 +500,16 @@ static bool pac_faulty(int fault)
  * (32 MiB times log2 of the CPUs), and one CPU may have unmapped them all;
  * vm_map_ram() blocks add their dirty ranges, and the purge runs from a
  * worker.  Four times that, shared out over the CPUs (at least 4096
- * entries each), makes a full log, which costs precision (pac_untrack()),
- * a rare event on small machines: 32768 entries each with 2 CPUs.  Without
+ * entries each, rounded up to a power of two), makes a full log, which
+ * costs precision (pac_untrack()), a rare event on small machines: 32768
+ * entries each with 2 CPUs.  Without
  * memory for the logs every lazy unmap is untracked: checks always purge.
  */
 static void __init pac_log_init(void)
 {
 	unsigned int cpus = num_possible_cpus();
 	unsigned int lazy_max = fls(cpus) * (SZ_32M >> PAGE_SHIFT);
-	unsigned int size = max(4 * lazy_max / cpus, 4096U);
+	unsigned int size = roundup_pow_of_two(max(4 * lazy_max / cpus, 4096U));
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -543,75 +563,82 @@ static void pac_walk_held(unsigned long held)
 		WRITE_ONCE(pac_walk_hold_max, held);
 }
 
-/*
- * A walk retired @nr entries.  Their pages were counted down under the
- * log's lock, through each entry's record pointer (no lookup): a page
- * with no entry left never reads dirty after the flush that retired it
- * has returned, so checks do not purge for nothing.
- */
+/* A walk or a flush retired @nr entries. */
 static void pac_retired(unsigned int nr)
 {
 	pac_stat_add(pages_tracked, -(long)nr);
 	pac_stat_add(entries_flushed, nr);
 }
 
+/* Lock held: move head past retired entries; an empty ring forgets its span. */
+static void pac_log_trim(struct pac_log *log)
+{
+	while (log->head != log->tail &&
+	       pac_at(log, log->head)->addr == PAC_ADDR_RETIRED) {
+		log->head++;
+		log->retired--;
+	}
+	if (log->head == log->tail) {
+		WRITE_ONCE(log->lo, ULONG_MAX);
+		WRITE_ONCE(log->hi, 0);
+	}
+}
+
 /*
- * Call @fn on the entries of @log with an address in [@start, @last]; an
- * entry for which it returns true is retired (the log's last entry takes
- * its place).  The lock is dropped every PAC_WALK_BATCH entries visited
- * (IRQs are off while it is held).  An entry appended or moved while it is
- * dropped may be missed: that can leave a page dirty, never clean.
- * Inlined into each caller so that @fn is a direct, inlined call: the flush
- * path calls it for every entry in range.
+ * Call @fn on the live entries of @log with an address in [@start, @last],
+ * oldest first; an entry for which it returns true is retired in place.
+ * The lock is dropped every PAC_WALK_BATCH entries visited (IRQs are off
+ * while it is held).  Entries move only when a full ring is compacted
+ * (the walk then starts again at head), so none is skipped: a flush that
+ * retired the prefix meanwhile only moves head past where the walk was.
+ * Entries appended meanwhile read their sequence number after this walk's
+ * flush began: not its to retire.  Returns the entries retired.  Inlined
+ * into each caller so that @fn is a direct, inlined call.
  */
-static __always_inline void
+static __always_inline unsigned int
 pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 	     bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
+	unsigned int i, gen, nd = 0, total = 0;
 	unsigned long flags, held = 0;
-	unsigned int i, nd = 0;
 
 	/* Unlocked: a log missed here could only hold entries that stay. */
-	if (!READ_ONCE(log->nr) || READ_ONCE(log->hi) < start ||
-	    READ_ONCE(log->lo) > last)
-		return;
+	if (READ_ONCE(log->head) == READ_ONCE(log->tail) ||
+	    READ_ONCE(log->hi) < start || READ_ONCE(log->lo) > last)
+		return 0;
 	spin_lock_irqsave(&log->lock, flags);
-	/*
-	 * From the end down, so that no entry is skipped: a retired entry's
-	 * place is taken by the last one, which this walk has seen already.
-	 * While the lock is dropped, other walks move entries the same way:
-	 * an entry not seen yet only ever moves down, so it stays ahead.
-	 * Entries appended meanwhile read their sequence number after this
-	 * flush began: not its to retire.  (Walking up skipped moved ones.)
-	 */
-	for (i = log->nr; i > 0; ) {
-		struct pac_entry *e = &log->e[--i];
+	gen = log->gen;
+	for (i = log->head; i != log->tail; i++) {
+		struct pac_entry *e = pac_at(log, i);
 
-		if (e->addr >= start && e->addr <= last && fn(e, arg)) {
-			/* Never below zero: that would be our own bug. */
-			WARN_ON_ONCE(atomic_dec_if_positive(&e->rec->unflushed) < 0);
+		if (e->addr != PAC_ADDR_RETIRED && e->addr >= start &&
+		    e->addr <= last && fn(e, arg)) {
+			e->addr = PAC_ADDR_RETIRED;
+			log->retired++;
 			nd++;
-			*e = log->e[log->nr - 1];
-			WRITE_ONCE(log->nr, log->nr - 1);
 		}
 		pac_walk_held(++held);
-		if (held == PAC_WALK_BATCH && i) {
+		if (held == PAC_WALK_BATCH && i + 1 != log->tail) {
+			pac_log_trim(log);
 			spin_unlock_irqrestore(&log->lock, flags);
 			pac_retired(nd);
+			total += nd;
 			nd = 0;
 			pac_walk_unlocked();
 			cpu_relax();
 			spin_lock_irqsave(&log->lock, flags);
 			held = 0;
-			i = min(i, log->nr);
+			/* Compacted, or trimmed past us: resume at head. */
+			if (log->gen != gen || (int)(log->head - (i + 1)) > 0) {
+				gen = log->gen;
+				i = log->head - 1;
+			}
 		}
 	}
-	if (!log->nr) {
-		WRITE_ONCE(log->lo, ULONG_MAX);
-		WRITE_ONCE(log->hi, 0);
-	}
+	pac_log_trim(log);
 	spin_unlock_irqrestore(&log->lock, flags);
 	pac_retired(nd);
+	return total + nd;
 }
 
 /* pac_log_walk() on every CPU's log. */
@@ -623,6 +650,63 @@ pac_logs_walk(unsigned long start, unsigned long last,
 
 	for_each_possible_cpu(cpu)
 		pac_log_walk(per_cpu_ptr(&pac_logs, cpu), start, last, fn, arg);
+}
+
+/*
+ * Lock held, and flush @seq covered every address in the ring: retire the
+ * entries recorded before it began, a prefix of the ring (sorted by
+ * sequence number), found by bisection.  Returns how many were live.
+ */
+static unsigned int pac_log_retire_prefix(struct pac_log *log, unsigned long seq)
+{
+	unsigned int lo = log->head, hi = log->tail, mid, i, nd;
+
+	while (lo != hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pac_seq_before(pac_at(log, mid)->seq, seq))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	nd = lo - log->head;
+	if (log->retired) {
+		/* Rare: some of them were retired alone already. */
+		for (i = log->head; i != lo; i++) {
+			if (pac_at(log, i)->addr == PAC_ADDR_RETIRED) {
+				log->retired--;
+				nd--;
+			}
+		}
+	}
+	log->head = lo;
+	pac_log_trim(log);
+	return nd;
+}
+
+/*
+ * Lock held, the ring full: squeeze out the entries retired in place,
+ * keeping the order (and so the sorting).  A walk that dropped the lock
+ * starts again at head: it may see an entry twice, never miss one.
+ */
+static void pac_log_compact(struct pac_log *log)
+{
+	unsigned int i, j = log->head;
+
+	if (!log->retired)
+		return;
+	for (i = log->head; i != log->tail; i++) {
+		struct pac_entry *e = pac_at(log, i);
+
+		if (e->addr == PAC_ADDR_RETIRED)
+			continue;
+		if (i != j)
+			*pac_at(log, j) = *e;
+		j++;
+	}
+	log->tail = j;
+	log->retired = 0;
+	log->gen++;
+	pac_log_trim(log);
 }
 
 /* ---- recording lazy unmaps ------------------------------------------------ */
@@ -656,14 +740,13 @@ depot_stack_handle_t pac_save_stack(void)
 }
 
 /*
- * The pages of @batch lost a mapping: one live mapping less, one stale one
- * more, after one page_ext lookup each.  Counted before their entries are
- * logged, so a page never reads clean while it has one; *@rec[i] is NULL
- * for a page without a record (not RAM: nothing to protect).  The records
- * stay valid after page_ext_put(): the pages are still allocated.
+ * The pages of @batch lost a mapping: one live mapping less, after one
+ * page_ext lookup each.  *@rec[i] is NULL for a page without a record (not
+ * RAM: nothing to protect).  The records stay valid after page_ext_put():
+ * the pages are still allocated.
  */
-static void pac_batch_count(struct page_alias_check_batch *batch,
-			    struct pac_rec **rec)
+static void pac_batch_lookup(struct page_alias_check_batch *batch,
+			     struct pac_rec **rec)
 {
 	struct page_ext *ext;
 	unsigned int i;
@@ -674,7 +757,6 @@ static void pac_batch_count(struct page_alias_check_batch *batch,
 			continue;
 		if (pac_live_enabled())
 			pac_live_dec(rec[i]);
-		atomic_inc(&rec[i]->unflushed);
 		if (pac_stacks)
 			WRITE_ONCE(rec[i]->unmap, batch->stack);
 		page_ext_put(ext);
@@ -682,14 +764,34 @@ static void pac_batch_count(struct page_alias_check_batch *batch,
 }
 
 /*
- * Append the counted pages of @batch to this CPU's log, stamped with the
- * flush sequence number read after their PTEs were cleared.  Returns the
- * index of the first page that did not fit (@batch->nr if all did).
+ * Strict mode: the page's stamp is 1 + the sequence number of its newest
+ * log entry (0: never logged), raised, never lowered, by concurrent
+ * unmappers.  Wrapping to 0 stamps 1 instead: that reads older, so the
+ * page is looked up in the logs rather than called clean.
+ */
+static void pac_rec_raise(struct pac_rec *rec, unsigned long seq)
+{
+	long old = atomic_long_read(&rec->stamp);
+
+	do {
+		if (old && !pac_seq_before(old - 1, seq))
+			return;
+	} while (!atomic_long_try_cmpxchg(&rec->stamp, &old, seq + 1 ?: 1));
+}
+
+/*
+ * Append the pages of @batch to this CPU's log, stamped with the flush
+ * sequence number read after their PTEs were cleared, then raise their
+ * pages' stamps.  A page stamped is looked up in the logs by a check; one
+ * not stamped yet, an instant after its PTE was cleared, is a page whose
+ * attributes change while it is being unmapped: the caller's race, as
+ * with a live mapping.  Returns the index of the first page that did not
+ * fit (@batch->nr if all did).
  */
 static unsigned int pac_batch_log(struct page_alias_check_batch *batch,
 				  struct pac_rec **rec)
 {
-	unsigned int i, n = 0, cap = pac_log_capacity();
+	unsigned int i, j, n = 0, cap = pac_log_capacity();
 	unsigned long flags, seq;
 	struct pac_log *log;
 
@@ -700,16 +802,22 @@ static unsigned int pac_batch_log(struct page_alias_check_batch *batch,
 	for (i = 0; i < batch->nr; i++) {
 		if (!rec[i])
 			continue;
-		if (log->nr >= cap)
-			break;
-		log->e[log->nr] = (struct pac_entry){
-			batch->addr[i], batch->pfn[i], seq, rec[i] };
-		WRITE_ONCE(log->nr, log->nr + 1);
+		if (log->tail - log->head >= cap) {
+			pac_log_compact(log);
+			if (log->tail - log->head >= cap)
+				break;
+		}
+		*pac_at(log, log->tail) = (struct pac_entry){
+			batch->addr[i], batch->pfn[i], seq };
+		WRITE_ONCE(log->tail, log->tail + 1);
 		WRITE_ONCE(log->lo, min(log->lo, batch->addr[i]));
 		WRITE_ONCE(log->hi, max(log->hi, batch->addr[i]));
 		n++;
 	}
 	spin_unlock_irqrestore(&log->lock, flags);
+	for (j = 0; j < i; j++)
+		if (rec[j])
+			pac_rec_raise(rec[j], seq);
 	pac_stat_add(lazy_unmaps, n);
 	pac_stat_add(pages_tracked, n);
 	return i;
@@ -753,7 +861,7 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		batch->stack_saved = true;
 	}
 	if (!page_alias_check_epoch)
-		pac_batch_count(batch, rec);
+		pac_batch_lookup(batch, rec);
 	/*
 	 * The PTE clears must be visible before we read the sequence (x86's
 	 * xchg is a full barrier already; pmd/pud clears are plain stores).
@@ -767,14 +875,11 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 	i = pac_batch_log(batch, rec);
 	/*
 	 * The log is full: the rest of the batch is untracked (checks purge
-	 * until a flush covers it) before its counts go back down.
+	 * until a flush covers it).
 	 */
-	for (; i < batch->nr; i++) {
-		if (!rec[i])
-			continue;
-		pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
-		atomic_dec(&rec[i]->unflushed);
-	}
+	for (; i < batch->nr; i++)
+		if (rec[i])
+			pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
 	batch->nr = 0;
 }
 
@@ -813,10 +918,40 @@ static bool pac_flush_one(struct pac_entry *e, void *arg)
 		READ_ONCE(pac_test_ignore_seq));
 }
 
+/*
+ * Flush @seq covered the pages of [@start, @last]: retire what it covered
+ * in @log.  A range that takes in the whole ring (lazy purges, full
+ * flushes) retires a prefix without visiting entries; any other is walked.
+ */
+static void pac_log_flush(struct pac_log *log, unsigned long start,
+			  unsigned long last, unsigned long seq)
+{
+	unsigned long flags;
+	unsigned int nd;
+
+	if (READ_ONCE(log->head) == READ_ONCE(log->tail) ||
+	    READ_ONCE(log->hi) < start || READ_ONCE(log->lo) > last)
+		return;
+	spin_lock_irqsave(&log->lock, flags);
+	if (start <= log->lo && log->hi <= last) {
+		/* The deliberately broken tracker retires everything. */
+		if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+		    READ_ONCE(pac_test_ignore_seq))
+			seq = atomic_long_read(&pac_flush_seq) + 1;
+		nd = pac_log_retire_prefix(log, seq);
+		spin_unlock_irqrestore(&log->lock, flags);
+		pac_retired(nd);
+		return;
+	}
+	spin_unlock_irqrestore(&log->lock, flags);
+	pac_log_walk(log, start, last, pac_flush_one, &seq);
+}
+
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 				  unsigned long seq)
 {
 	unsigned long last, flags;
+	int cpu;
 
 	if (end <= start)
 		return;
@@ -837,7 +972,9 @@ void __page_alias_check_flush_end(unsigned long start, unsigned long end,
 	}
 
 	/* Entries hold page-aligned addresses: @start's page is covered. */
-	pac_logs_walk(start & PAGE_MASK, last, pac_flush_one, &seq);
+	for_each_possible_cpu(cpu)
+		pac_log_flush(per_cpu_ptr(&pac_logs, cpu), start & PAGE_MASK,
+			      last, seq);
 	if (!READ_ONCE(pac_untracked.active))
 		return;
 	spin_lock_irqsave(&pac_untracked_lock, flags);
@@ -899,10 +1036,104 @@ bool page_alias_check_active(void)
 }
 EXPORT_SYMBOL_GPL(page_alias_check_active);
 
-/* The unflushed count of a page from its record's first word. */
-static int pac_unflushed(int word)
+/*
+ * Strict mode: the oldest sequence number of any live log entry.  A page
+ * whose stamp is older has no live entry (a ring is sorted, and a page's
+ * stamp is its newest entry's): clean without looking further.
+ */
+struct pac_oldest {
+	bool any;		/* some log holds a live entry */
+	unsigned long seq;
+};
+
+static void pac_oldest_get(struct pac_oldest *o)
 {
-	return page_alias_check_epoch ? pac_stamp_dirty(word) : word;
+	unsigned long flags, seq;
+	int cpu;
+
+	o->any = false;
+	o->seq = 0;
+	for_each_possible_cpu(cpu) {
+		struct pac_log *log = per_cpu_ptr(&pac_logs, cpu);
+
+		if (READ_ONCE(log->head) == READ_ONCE(log->tail))
+			continue;
+		spin_lock_irqsave(&log->lock, flags);
+		if (log->head != log->tail) {
+			seq = pac_at(log, log->head)->seq;
+			if (!o->any || pac_seq_before(seq, o->seq))
+				o->seq = seq;
+			o->any = true;
+		}
+		spin_unlock_irqrestore(&log->lock, flags);
+	}
+}
+
+/* May the page stamped @stamp have a live entry?  (Strict mode.) */
+static bool pac_stamp_maybe(long stamp, const struct pac_oldest *o)
+{
+	return stamp && o->any && !pac_seq_before(stamp - 1, o->seq);
+}
+
+/*
+ * Strict mode: which of up to PAC_LOOKUP_MAX pages have live entries, in
+ * one walk of the logs.  A 256-bit filter on the pfn turns away almost
+ * every entry of other pages with one test.
+ */
+#define PAC_LOOKUP_MAX	32
+
+struct pac_lookup {
+	unsigned int nr;
+	unsigned long filter[4];
+	unsigned long pfn[PAC_LOOKUP_MAX];
+	unsigned int live[PAC_LOOKUP_MAX];	/* live entries of pfn[i] */
+};
+
+static unsigned int pac_pfn_hash(unsigned long pfn)
+{
+	return hash_long(pfn, 8);
+}
+
+static void pac_lookup_add(struct pac_lookup *l, unsigned long pfn)
+{
+	__set_bit(pac_pfn_hash(pfn), l->filter);
+	l->live[l->nr] = 0;
+	l->pfn[l->nr++] = pfn;
+}
+
+static bool pac_lookup_one(struct pac_entry *e, void *arg)
+{
+	struct pac_lookup *l = arg;
+	unsigned int i;
+
+	if (!test_bit(pac_pfn_hash(e->pfn), l->filter))
+		return false;
+	for (i = 0; i < l->nr; i++)
+		if (l->pfn[i] == e->pfn)
+			l->live[i]++;
+	return false;
+}
+
+static void pac_lookup_run(struct pac_lookup *l)
+{
+	if (l->nr)
+		pac_logs_walk(0, ULONG_MAX, pac_lookup_one, l);
+}
+
+/* The unflushed count of the page stamped @stamp, of pfn @pfn. */
+static int pac_unflushed(unsigned long pfn, long stamp)
+{
+	struct pac_lookup l = {};
+	struct pac_oldest o;
+
+	if (page_alias_check_epoch)
+		return pac_stamp_dirty(stamp);
+	pac_oldest_get(&o);
+	if (!pac_stamp_maybe(stamp, &o))
+		return 0;
+	pac_lookup_add(&l, pfn);
+	pac_lookup_run(&l);
+	return l.live[0];
 }
 
 /**
@@ -911,6 +1142,7 @@ static int pac_unflushed(int word)
  *
  * Return: how many lazy unmaps of @pfn have no completed TLB flush yet;
  * 0 when the page is clean, not tracked or the checker is not enabled.
+ * In epoch mode: 1 if the page may have one, else 0.
  */
 int page_alias_check_pfn(unsigned long pfn)
 {
@@ -918,8 +1150,9 @@ int page_alias_check_pfn(unsigned long pfn)
 
 	if (!static_branch_unlikely(&page_alias_check_key))
 		return 0;
-	pac_with_rec(pfn, pac_rec_read, &rec);
-	return pac_unflushed(rec.unflushed);
+	if (!pac_with_rec(pfn, pac_rec_read, &rec))
+		return 0;
+	return pac_unflushed(pfn, rec.stamp);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pfn);
 
@@ -965,20 +1198,39 @@ struct pac_scan {
 	unsigned long dirty, first_pfn, unknown;
 };
 
+/* Count the pages of @l that have live entries into @scan; empty @l. */
+static void pac_scan_lookup(struct pac_lookup *l, struct pac_scan *scan)
+{
+	unsigned int i;
+
+	pac_lookup_run(l);
+	for (i = 0; i < l->nr; i++)
+		if (l->live[i] && !scan->dirty++)
+			scan->first_pfn = l->pfn[i];
+	memset(l, 0, sizeof(*l));
+}
+
 /*
  * Count the pages of @req with unflushed lazy aliases, and check the first
  * page with a live mapping in a cache mode other than the one the request
- * gives it (one live alias per request is enough to report).
+ * gives it (one live alias per request is enough to report).  In strict
+ * mode a page stamped after the oldest live entry is looked up in the
+ * logs, PAC_LOOKUP_MAX pages per walk, in request order.
  */
 static void pac_scan(const struct page_alias_check_req *req,
 		     struct pac_scan *scan, int policy)
 {
 	bool live = req->new_mode && pac_live_enabled();
+	struct pac_lookup l = {};
+	struct pac_oldest o = {};
 	struct page_ext *ext;
 	struct pac_rec *rec;
 	unsigned long i, pfn;
+	long stamp;
 
 	memset(scan, 0, sizeof(*scan));
+	if (!page_alias_check_epoch)
+		pac_oldest_get(&o);
 	for (i = 0; i < req->nr; i++) {
 		pfn = req->pfn_at(req, i);
 		if (pfn == PAGE_ALIAS_CHECK_PFN_UNKNOWN) {
@@ -989,62 +1241,100 @@ static void pac_scan(const struct page_alias_check_req *req,
 		rec = pac_rec_get(pfn, &ext);
 		if (!rec)
 			continue;
-		if (pac_unflushed(atomic_read(&rec->unflushed)) > 0 &&
-		    !scan->dirty++)
-			scan->first_pfn = pfn;
+		stamp = atomic_long_read(&rec->stamp);
+		if (page_alias_check_epoch) {
+			if (pac_stamp_dirty(stamp) && !scan->dirty++)
+				scan->first_pfn = pfn;
+		} else if (pac_stamp_maybe(stamp, &o)) {
+			pac_lookup_add(&l, pfn);
+		}
 		if (live && pac_live_check(req, i, pfn, rec, policy))
 			live = false;
 		page_ext_put(ext);
+		if (l.nr == PAC_LOOKUP_MAX)
+			pac_scan_lookup(&l, scan);
 	}
+	pac_scan_lookup(&l, scan);
 }
 
 /* Dirty pages looked up in the logs after a purge, at most. */
 #define PAC_VERIFY_MAX	16
 
-/* Dirty pages of a request, and which have an entry older than @seq. */
+/* Pages of a request, which have live entries, which entries older than @seq. */
 struct pac_old_entries {
 	unsigned long seq;
 	unsigned int nr;
 	unsigned long pfn[PAC_VERIFY_MAX];
+	bool live[PAC_VERIFY_MAX];
 	bool old[PAC_VERIFY_MAX];
 };
 
 static bool pac_old_one(struct pac_entry *e, void *arg)
 {
 	struct pac_old_entries *o = arg;
+	bool old = pac_seq_before(e->seq, o->seq);
 	unsigned int i;
 
-	if (pac_seq_before(e->seq, o->seq))
-		for (i = 0; i < o->nr; i++)
-			if (o->pfn[i] == e->pfn)
-				o->old[i] = true;
+	for (i = 0; i < o->nr; i++) {
+		if (o->pfn[i] == e->pfn) {
+			o->live[i] = true;
+			o->old[i] |= old;
+		}
+	}
 	return false;
 }
 
+/* Strict mode: may @pfn have a live entry, going by its stamp? */
+static bool pac_pfn_maybe(unsigned long pfn, const struct pac_oldest *ol)
+{
+	struct pac_snapshot rec = {};
+
+	return pac_with_rec(pfn, pac_rec_read, &rec) &&
+	       pac_stamp_maybe(rec.stamp, ol);
+}
+
 /*
- * Pages of @req still holding an entry recorded before flush @seq began
- * (among the first PAC_VERIFY_MAX dirty ones; one walk of the logs);
- * *@first is the first of them.  *@dirty tells whether any page is dirty.
+ * Pages of @req still holding an entry recorded before flush @seq began:
+ * PAC_VERIFY_MAX pages at a time, those that may have live entries (by
+ * stamp) are looked up in one walk of the logs, up to the first walk that
+ * finds a page with one; *@first is the first of them.  *@dirty tells
+ * whether any page looked up has a live entry.
  */
 static unsigned long pac_count_old_entries(const struct page_alias_check_req *req,
 					   unsigned long seq, unsigned long *first,
 					   bool *dirty)
 {
 	struct pac_old_entries o = { .seq = seq };
-	unsigned long i, pfn, old = 0;
+	unsigned long i = 0, pfn, old = 0;
+	struct pac_oldest ol;
+	unsigned int j, n;
 
-	for (i = 0; i < req->nr && o.nr < PAC_VERIFY_MAX; i++) {
-		pfn = req->pfn_at(req, i);
-		if (pfn != PAGE_ALIAS_CHECK_PFN_UNKNOWN &&
-		    page_alias_check_pfn(pfn) > 0)
-			o.pfn[o.nr++] = pfn;
-	}
-	*dirty = o.nr > 0;
-	if (o.nr)
+	*dirty = false;
+	while (i < req->nr && !*dirty) {
+		/* The pfns first: pfn_at() may be the caller's own unmap. */
+		for (o.nr = 0; i < req->nr && o.nr < PAC_VERIFY_MAX; i++) {
+			pfn = req->pfn_at(req, i);
+			if (pfn != PAGE_ALIAS_CHECK_PFN_UNKNOWN)
+				o.pfn[o.nr++] = pfn;
+		}
+		pac_oldest_get(&ol);
+		for (j = n = 0; j < o.nr; j++) {
+			if (!pac_pfn_maybe(o.pfn[j], &ol))
+				continue;
+			o.live[n] = false;
+			o.old[n] = false;
+			o.pfn[n++] = o.pfn[j];
+		}
+		o.nr = n;
+		if (!o.nr)
+			continue;
 		pac_logs_walk(0, ULONG_MAX, pac_old_one, &o);
-	for (i = 0; i < o.nr; i++)
-		if (o.old[i] && !old++)
-			*first = o.pfn[i];
+		for (j = 0; j < o.nr; j++) {
+			*dirty |= o.live[j];
+			if (o.old[j] && !old++)
+				*first = o.pfn[j];
+		}
+	}
 	return old;
 }
 
@@ -1266,8 +1556,7 @@ depot_stack_handle_t pac_unmap_stack(unsigned long pfn)
 
 static bool pac_show_one(struct pac_entry *e, void *arg)
 {
-	seq_printf(arg, "0x%lx 0x%lx %lu %d\n", e->addr, e->pfn, e->seq,
-		   page_alias_check_pfn(e->pfn));
+	seq_printf(arg, "0x%lx 0x%lx %lu\n", e->addr, e->pfn, e->seq);
 	return false;
 }
 
@@ -1276,7 +1565,7 @@ void pac_show_index(struct seq_file *m)
 {
 	unsigned long flags;
 
-	seq_puts(m, "# vaddr pfn seq unflushed\n");
+	seq_puts(m, "# vaddr pfn seq\n");
 	pac_logs_walk(0, ULONG_MAX, pac_show_one, m);
 	spin_lock_irqsave(&pac_untracked_lock, flags);
 	if (pac_untracked.active)

@@ -13,12 +13,16 @@ struct seq_file;
 
 /*
  * A page's record in page_ext, one for the whole checker so that each
- * hook looks it up once.  A boot uses only its head: 4 bytes (unflushed),
- * 8 with live tracking, 16 with stacks (both opt-in).
+ * hook looks it up once.  A boot uses only its head: 8 bytes (stamp), 16
+ * with live tracking, 24 with stacks (both opt-in; sizes stay multiples of
+ * 8 so that the stamp of every page is aligned).
  */
 struct pac_rec {
-	/* Strict: lazy unmaps not yet flushed; epoch: see pac_rec_stamp(). */
-	atomic_t unflushed;
+	/*
+	 * Strict: 1 + the flush sequence number of the page's newest log
+	 * entry (pac_rec_raise()); epoch: see pac_rec_stamp().  0: never.
+	 */
+	atomic_long_t stamp;
 	atomic_t live;			/* live mappings; page_alias_check_live.c */
 	depot_stack_handle_t unmap;	/* last lazy unmap (stacks on) */
 	depot_stack_handle_t map;	/* last mapper (stacks on) */

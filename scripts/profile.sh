@@ -6,6 +6,9 @@
 # more boot-parameter sets of the checker kernel.  Ticks are taken with
 # interrupts on, so time in IRQs-off sections lands after them.
 # Usage: profile.sh "ARGS" [...]   e.g. profile.sh page_alias_check=off ""
+#        With pac.paired=1 in ARGS (and page_alias_check_live=off) a run
+#        profiles the load twice in one boot, tracking paused first, and
+#        prints the ticks each function gained with tracking on.
 # Env:   PROFILE_VMASK (test_vmalloc run_test_mask, 0x4bf), PROFILE_VLOOPS
 #        (20000), PROFILE_TOP (25 functions).
 set -euo pipefail
@@ -31,32 +34,12 @@ for args in "$@"; do
 		"$B/initramfs.cpio.gz" \
 		"pac.run=profile kunit.enable=0 profile=2 pac.vmask=$VMASK pac.vloops=$VLOOPS $args" ||
 		{ tail -n 30 "$dir/serial.log"; die "profile boot $i failed (logs in $dir)"; }
-	sed -n 's/^# PROFILE //p' "$dir/ktap.log" | tr -d '\r' | base64 -d | gunzip >"$dir/profile.bin" ||
-		die "run $i printed no profile (logs in $dir)"
+	for kind in PROFILE PROFILE-paused; do
+		sed -n "s/^# $kind //p" "$dir/ktap.log" | tr -d '\r' | base64 -d 2>/dev/null |
+			gunzip >"$dir/$kind.bin" 2>/dev/null || rm -f "$dir/$kind.bin"
+	done
+	[[ -s $dir/PROFILE.bin ]] || die "run $i printed no profile (logs in $dir)"
 	echo "== ${args:-(defaults)}"
-	python3 - "$dir/profile.bin" "$B/System.map" "$TOP" <<'PY'
-import bisect, struct, sys
-data = open(sys.argv[1], 'rb').read()
-words = struct.unpack('<%dI' % (len(data) // 4), data)
-step, counts = words[0], words[1:]
-syms = []
-for line in open(sys.argv[2]):
-    a, t, n = line.split()[:3]
-    if t in 'tTwW':
-        syms.append((int(a, 16), n))
-syms.sort()
-stext = dict((n, a) for a, n in syms)['_stext']
-addrs = [a for a, _ in syms]
-per = {}
-for i, c in enumerate(counts):
-    if c:
-        a = stext + i * step
-        k = bisect.bisect_right(addrs, a) - 1
-        name = syms[k][1] if k >= 0 else '?'
-        per[name] = per.get(name, 0) + c
-total = sum(per.values()) or 1
-print('%d ticks' % total)
-for name, c in sorted(per.items(), key=lambda x: -x[1])[:int(sys.argv[3])]:
-    print('  %6.2f%% %7d  %s' % (100.0 * c / total, c, name))
-PY
+	python3 "$PAC_ROOT/scripts/profile_report.py" "$B/System.map" "$TOP" "$dir/PROFILE.bin" \
+		$([[ -s $dir/PROFILE-paused.bin ]] && echo "$dir/PROFILE-paused.bin")
 done

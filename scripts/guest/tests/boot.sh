@@ -27,11 +27,11 @@ off)
 *)
 	echo "1..5"
 	check boot_stats_enabled test "$(stat enabled)" = 1
-	# 4 bytes per page (the unflushed count), 8 with the opt-in live
-	# tracking, 16 with the opt-in stacks.
-	b=$(stat bytes_per_page) max=4
-	[ "$(stat live)" = 1 ] && max=8
-	[ "$(arg page_alias_check_stacks)" = on ] && max=16
+	# 8 bytes per page (the stamp), 16 with the opt-in live tracking,
+	# 24 with the opt-in stacks.
+	b=$(stat bytes_per_page) max=8
+	[ "$(stat live)" = 1 ] && max=16
+	[ "$(arg page_alias_check_stacks)" = on ] && max=24
 	check boot_bytes_per_page_le_$max test "$b" -gt 0 -a "$b" -le $max
 	check boot_flushes_seen test "$(stat flushes_seen)" -gt 0
 	check boot_banner sh -c 'dmesg | grep -q "page_alias_check: enabled"'

@@ -4,6 +4,8 @@
 # its time while lib/test_vmalloc runs.  Needs CONFIG_PROFILING and the
 # boot parameter profile=N; prints /proc/profile (gzip, base64) as
 # "# PROFILE " comment lines for the host to resolve against System.map.
+# pac.paired=1: first the same load with tracking paused (debugfs
+# "enabled"), as "# PROFILE-paused " lines: both profiles from one boot.
 . /pac-lib.sh
 echo "KTAP version 1"
 echo "1..1"
@@ -12,7 +14,19 @@ if [ ! -r /proc/profile ] || [ -z "$ko" ]; then
 	echo "ok 1 profile # SKIP no /proc/profile (profile=N) or test_vmalloc.ko"
 	exit 0
 fi
-echo 0 >/proc/profile
-/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=2" >/dev/null
-gzip -c /proc/profile | base64 | sed 's/^/# PROFILE /'
+EN=/sys/kernel/debug/page_alias_check/enabled
+load() { # prefix
+	echo 0 >/proc/profile
+	/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=2" >/dev/null
+	gzip -c /proc/profile | base64 | sed "s/^/# $1 /"
+}
+if [ "$(arg pac.paired)" = 1 ]; then
+	if ! echo 0 >$EN; then
+		echo "not ok 1 profile # cannot pause tracking"
+		exit 0
+	fi
+	load PROFILE-paused
+	echo 1 >$EN
+fi
+load PROFILE
 echo "ok 1 profile"
