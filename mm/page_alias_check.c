@@ -575,7 +575,7 @@ static void pac_log_trim(struct pac_log *log)
 {
 	while (log->head != log->tail &&
 	       pac_at(log, log->head)->addr == PAC_ADDR_RETIRED) {
-		log->head++;
+		WRITE_ONCE(log->head, log->head + 1);
 		log->retired--;
 	}
 	if (log->head == log->tail) {
@@ -678,7 +678,7 @@ static unsigned int pac_log_retire_prefix(struct pac_log *log, unsigned long seq
 			}
 		}
 	}
-	log->head = lo;
+	WRITE_ONCE(log->head, lo);
 	pac_log_trim(log);
 	return nd;
 }
@@ -703,7 +703,7 @@ static void pac_log_compact(struct pac_log *log)
 			*pac_at(log, j) = *e;
 		j++;
 	}
-	log->tail = j;
+	WRITE_ONCE(log->tail, j);
 	log->retired = 0;
 	log->gen++;
 	pac_log_trim(log);
@@ -798,6 +798,13 @@ static unsigned int pac_batch_log(struct page_alias_check_batch *batch,
 	/* Any CPU's log would do: flushes walk them all. */
 	log = raw_cpu_ptr(&pac_logs);
 	spin_lock_irqsave(&log->lock, flags);
+	/*
+	 * The PTE clears must be visible before we read the sequence (pmd
+	 * and pud clears are plain stores): the lock and this make a full
+	 * barrier (free on x86).  Reading it later than the clears only makes
+	 * entries look newer.
+	 */
+	smp_mb__after_spinlock();
 	seq = atomic_long_read(&pac_flush_seq);
 	for (i = 0; i < batch->nr; i++) {
 		if (!rec[i])
@@ -860,18 +867,13 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		batch->stack = pac_save_stack();
 		batch->stack_saved = true;
 	}
-	if (!page_alias_check_epoch)
-		pac_batch_lookup(batch, rec);
-	/*
-	 * The PTE clears must be visible before we read the sequence (x86's
-	 * xchg is a full barrier already; pmd/pud clears are plain stores).
-	 * Reading it later than the clear only makes entries look newer.
-	 */
-	smp_mb();
 	if (page_alias_check_epoch) {
+		/* As in pac_batch_log(), without a lock to pair with. */
+		smp_mb();
 		pac_batch_stamp(batch);
 		return;
 	}
+	pac_batch_lookup(batch, rec);
 	i = pac_batch_log(batch, rec);
 	/*
 	 * The log is full: the rest of the batch is untracked (checks purge
