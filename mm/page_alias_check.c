@@ -306,9 +306,9 @@ static bool __init need_page_alias_check(void)
 }
 
 /*
- * A memory block going offline takes its page_ext with it, and a log
- * entry of one of its pages would later be counted down in whatever
- * page_ext the block gets when it comes back.  All its pages are offline
+ * A memory block going offline takes its page_ext with it, and comes back
+ * with zeroed stamps: a log entry of one of its pages would then be one
+ * that no stamp leads to.  All its pages are offline
  * now, so no new entry can name them: one observed flush of everything
  * retires every entry they have, and leaves no stale translation of memory
  * that may be about to be unplugged.  Called at MEM_OFFLINE, before
