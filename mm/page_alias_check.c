@@ -592,20 +592,20 @@ static void pac_log_trim(struct pac_log *log)
  * (the walk then starts again at head), so none is skipped: a flush that
  * retired the prefix meanwhile only moves head past where the walk was.
  * Entries appended meanwhile read their sequence number after this walk's
- * flush began: not its to retire.  Returns the entries retired.  Inlined
- * into each caller so that @fn is a direct, inlined call.
+ * flush began: not its to retire.  Inlined into each caller so that @fn
+ * is a direct, inlined call.
  */
-static __always_inline unsigned int
+static __always_inline void
 pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 	     bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
-	unsigned int i, gen, nd = 0, total = 0;
+	unsigned int i, gen, nd = 0;
 	unsigned long flags, held = 0;
 
 	/* Unlocked: a log missed here could only hold entries that stay. */
 	if (READ_ONCE(log->head) == READ_ONCE(log->tail) ||
 	    READ_ONCE(log->hi) < start || READ_ONCE(log->lo) > last)
-		return 0;
+		return;
 	spin_lock_irqsave(&log->lock, flags);
 	gen = log->gen;
 	for (i = log->head; i != log->tail; i++) {
@@ -622,7 +622,6 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 			pac_log_trim(log);
 			spin_unlock_irqrestore(&log->lock, flags);
 			pac_retired(nd);
-			total += nd;
 			nd = 0;
 			pac_walk_unlocked();
 			cpu_relax();
@@ -638,7 +637,6 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 	pac_log_trim(log);
 	spin_unlock_irqrestore(&log->lock, flags);
 	pac_retired(nd);
-	return total + nd;
 }
 
 /* pac_log_walk() on every CPU's log. */
