@@ -486,12 +486,12 @@ static void flush_in_place_keeps_older_entry(struct kunit *test)
 }
 
 /*
- * Counts are one byte per bucket.  More lazy unmaps of one page than a byte
- * holds, all on this CPU, must not wrap its count to zero (the page would
- * read clean with every one of them live): the count sticks at 255 and
- * the lookup still finds them all.
+ * Counts are one byte per bucket.  256 lazy unmaps of one page, all on
+ * this CPU, must not wrap its count to zero (the page would read clean
+ * with every one of them live): the count sticks at 255 and the lookup
+ * still finds them all.
  */
-#define PAC_MANY_UNMAPS	300
+#define PAC_MANY_UNMAPS	256
 
 static void many_unmaps_of_one_page_stay_counted(struct kunit *test)
 {
