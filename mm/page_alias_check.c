@@ -108,6 +108,11 @@ bool page_alias_check_epoch __ro_after_init;
 /* Booted tracking (page_ext is ours): tracking can be paused and resumed. */
 static bool pac_booted __ro_after_init;
 static DEFINE_MUTEX(pac_enable_lock);
+/*
+ * Twice the pauses so far, odd while one is under way: a check that saw
+ * one begin cannot trust the logs (see pac_verify_after_purge()).
+ */
+static atomic_t pac_pauses;
 
 /* Epoch mode: stamps below this sequence number are clean. */
 static atomic_long_t pac_clean_seq;
@@ -1121,7 +1126,10 @@ int page_alias_check_set_enabled(bool on)
 		if (!pac_faulty(PAC_FAULT_NORESUMEFLUSH))
 			flush_tlb_all();
 	} else if (!on) {
+		/* Fully ordered: before any flush can go unobserved. */
+		atomic_inc_return(&pac_pauses);
 		static_branch_disable(&page_alias_check_key);
+		atomic_inc_return(&pac_pauses);
 	}
 	mutex_unlock(&pac_enable_lock);
 	return 0;
@@ -1424,7 +1432,7 @@ static unsigned long pac_count_old_entries(const struct page_alias_check_req *re
  * miss; flush everything if anything is left.
  */
 static void pac_verify_after_purge(const struct page_alias_check_req *req,
-				   unsigned long seq)
+				   unsigned long seq, int pauses)
 {
 	unsigned long missed, first = 0;
 	bool dirty;
@@ -1436,7 +1444,13 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
 	}
 	if (!dirty && !pac_untracked_pending())
 		return;
-	if (missed) {
+	/*
+	 * Tracking was paused since the check began: the purge's flushes
+	 * may have gone unobserved (a CPU that ran the patched-out hook saw
+	 * the count go up first), so entries they did cover stay.  Not a
+	 * miss; resuming flushes everything.
+	 */
+	if (missed && atomic_read(&pac_pauses) == pauses) {
 		pac_stat_inc(purge_missed);
 		pac_report_purge_missed(req, first, missed);
 	}
@@ -1486,11 +1500,13 @@ static void pac_found_lazy_alias(const struct page_alias_check_req *req,
  */
 void page_alias_check_pages(const struct page_alias_check_req *req)
 {
+	int pauses = atomic_read(&pac_pauses);
 	int policy = READ_ONCE(page_alias_check_policy);
 	struct pac_scan scan;
 	unsigned long seq = 0;
 
-	if (!static_branch_unlikely(&page_alias_check_key)) {
+	/* Paused, or being paused: purge as upstream does. */
+	if (!static_branch_unlikely(&page_alias_check_key) || (pauses & 1)) {
 		if (!pac_faulty(PAC_FAULT_NOPURGE))
 			vm_unmap_aliases();
 		return;
@@ -1531,7 +1547,7 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	pac_purge();
 	/* Epoch mode keeps no addresses to verify; its purge flushed all. */
 	if (!page_alias_check_epoch && (scan.dirty || pac_untracked_pending()))
-		pac_verify_after_purge(req, seq);
+		pac_verify_after_purge(req, seq, pauses);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pages);
 
