@@ -441,7 +441,7 @@ early_initcall(pac_early_init);
 
 struct page_ext_operations page_alias_check_ops = {
 	/* Only the head of struct pac_rec that this boot uses; see need(). */
-	.size = sizeof(struct pac_rec),
+	.size = 0,
 	.need = need_page_alias_check,
 	.init = init_page_alias_check,
 	.need_shared_flags = false,
