@@ -684,6 +684,22 @@ static void pac_log_trim(struct pac_log *log)
 }
 
 /*
+ * Lock held, @nd entries retired in this hold: drop the lock for a moment,
+ * so that IRQs are not off for long and the owner can append.
+ */
+static void pac_log_relock(struct pac_log *log, unsigned long *flags,
+			   unsigned int nd)
+	__must_hold(&log->lock)
+{
+	pac_log_trim(log);
+	spin_unlock_irqrestore(&log->lock, *flags);
+	pac_retired(nd);
+	pac_walk_unlocked();
+	cpu_relax();
+	spin_lock_irqsave(&log->lock, *flags);
+}
+
+/*
  * Call @fn on the live entries of @log with an address in [@start, @last],
  * oldest first; an entry for which it returns true is retired in place.
  * The lock is dropped every PAC_WALK_BATCH entries visited (IRQs are off
@@ -719,13 +735,8 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 		}
 		pac_walk_held(++held);
 		if (held == PAC_WALK_BATCH && i + 1 != log->tail) {
-			pac_log_trim(log);
-			spin_unlock_irqrestore(&log->lock, flags);
-			pac_retired(nd);
+			pac_log_relock(log, &flags, nd);
 			nd = 0;
-			pac_walk_unlocked();
-			cpu_relax();
-			spin_lock_irqsave(&log->lock, flags);
 			held = 0;
 			/* Compacted, or trimmed past us: resume at head. */
 			if (log->gen != gen || (int)(log->head - (i + 1)) > 0) {
@@ -780,13 +791,8 @@ static void pac_log_retire_prefix(struct pac_log *log, unsigned long seq)
 		if (++held == PAC_WALK_BATCH) {
 			pac_walk_held(held);
 			WRITE_ONCE(log->head, i + 1);
-			pac_log_trim(log);
-			spin_unlock_irqrestore(&log->lock, flags);
-			pac_retired(nd);
+			pac_log_relock(log, &flags, nd);
 			nd = 0;
-			pac_walk_unlocked();
-			cpu_relax();
-			spin_lock_irqsave(&log->lock, flags);
 			held = 0;
 			/* Another flush may have retired past us. */
 			i = log->head - 1;
