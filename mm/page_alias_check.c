@@ -109,8 +109,10 @@ bool page_alias_check_epoch __ro_after_init;
 static bool pac_booted __ro_after_init;
 static DEFINE_MUTEX(pac_enable_lock);
 /*
- * Twice the pauses so far, odd while one is under way: a check that saw
- * one begin cannot trust the logs (see pac_verify_after_purge()).
+ * Pauses and resumes so far, twice: odd while one is under way.  A check
+ * that starts then purges blindly (a resume has not flushed the unmaps of
+ * the paused window yet), and one that saw it change cannot trust the
+ * logs (see pac_verify_after_purge()).
  */
 static atomic_t pac_pauses;
 
@@ -1111,9 +1113,9 @@ bool page_alias_check_booted(void)
  * page_alias_check=off, and change_page_attr() purges blindly as upstream
  * does; the logs and page_ext stay allocated.  Unmaps made while paused
  * are not recorded, so resuming flushes the TLB of every CPU after the
- * hooks are back: a translation left by such an unmap is gone before any
- * check can call its page clean (the same argument as at boot,
- * pac_enable()).
+ * hooks are back, and checks purge blindly until that flush is done: a
+ * translation left by such an unmap is gone before any check can call its
+ * page clean (the same argument as at boot, pac_enable()).
  * Entries recorded before the pause stay until a flush covers them.
  *
  * Return: 0; -ENODEV if booted without tracking; -EBUSY with live tracking,
@@ -1127,10 +1129,12 @@ int page_alias_check_set_enabled(bool on)
 		return -EBUSY;
 	mutex_lock(&pac_enable_lock);
 	if (on && !static_key_enabled(&page_alias_check_key)) {
+		atomic_inc_return(&pac_pauses);
 		static_branch_enable(&page_alias_check_key);
 		/* Observed by the x86 hook: retires entries, ends untracked. */
 		if (!pac_faulty(PAC_FAULT_NORESUMEFLUSH))
 			flush_tlb_all();
+		atomic_inc_return(&pac_pauses);
 	} else if (!on) {
 		/* Fully ordered: before any flush can go unobserved. */
 		atomic_inc_return(&pac_pauses);
@@ -1506,13 +1510,19 @@ static void pac_found_lazy_alias(const struct page_alias_check_req *req,
  */
 void page_alias_check_pages(const struct page_alias_check_req *req)
 {
-	int pauses = atomic_read(&pac_pauses);
 	int policy = READ_ONCE(page_alias_check_policy);
 	struct pac_scan scan;
 	unsigned long seq = 0;
+	int pauses = 1;
 
-	/* Paused, or being paused: purge as upstream does. */
-	if (!static_branch_unlikely(&page_alias_check_key) || (pauses & 1)) {
+	/*
+	 * Read after the branch: a CPU that runs the code a pause or resume
+	 * patched in was made to see the count go odd before that.
+	 */
+	if (static_branch_unlikely(&page_alias_check_key))
+		pauses = atomic_read(&pac_pauses);
+	/* Paused, or being paused or resumed: purge as upstream does. */
+	if (pauses & 1) {
 		if (!pac_faulty(PAC_FAULT_NOPURGE))
 			vm_unmap_aliases();
 		return;
