@@ -860,7 +860,9 @@ static void pat_fill_end(struct pat_fill *f)
  * is written, every other chunk the filler page.  Then vm_unmap_ram() of
  * @pages' chunk: a lazy alias in a block with no free space left.  The
  * addresses prove the block is all ours: -EAGAIN if another vm_map_ram()
- * on this CPU took part of it.
+ * on this CPU took part of it.  A purge first: with no lazy area and no
+ * other dirty block left, the change's own purge has nothing else to
+ * flush (on a busy system, its flush may cover the block by chance).
  */
 static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 			  unsigned long *va)
@@ -887,6 +889,7 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 	}
 	for (i = 0; i < nr; i++)
 		filler[i] = f->page;
+	vm_unmap_aliases();
 	for (i = 0; i < max; i++) {
 		bool mine = block && k == slots / 2;
 
