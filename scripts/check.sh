@@ -271,6 +271,8 @@ harness_bad_input() {
 	expect_error bad_ksrc_missing 'KSRC=.*: no such directory' \
 		env KSRC="$tmp/none" "$PAC_ROOT/scripts/prepare-tree.sh"
 	expect_error bad_suite "unknown suite 'bogus'" env PAC_SUITES=bogus "$PAC_ROOT/scripts/check.sh"
+	expect_error bad_kernel 'KERNEL must be 6.12 or 6.1, not 5.10' \
+		env PAC_KERNEL=5.10 "$PAC_ROOT/scripts/prepare-tree.sh"
 	expect_error bad_inject 'PAC_INJECT must be' env PAC_INJECT=crash "$PAC_ROOT/scripts/check.sh"
 	expect_error bad_variant "unknown VARIANT 'fast'" "$PAC_ROOT/scripts/build-kernel.sh" fast
 	expect_error bad_policy "POLICY must be warn, purge or bug" env POLICY=loud "$PAC_ROOT/scripts/run-demo.sh"
