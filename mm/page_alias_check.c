@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * page_alias_check: per-page record of lazily unmapped, not yet TLB-flushed
- * kernel mappings, checked before a page's cache attributes change.
+ * page_alias_check: record of lazily unmapped, not yet TLB-flushed kernel
+ * mappings, checked before a page's cache attributes change.
  *
  * vunmap(), vfree() and vm_unmap_ram() clear kernel PTEs but defer the TLB
  * flush.  Until the flush, any CPU may still hold a cacheable translation of
@@ -9,23 +9,23 @@
  * makes it uncached or write-combining, that stale alias is an illegal cache
  * attribute alias (see the 2007 thread "Interaction between Xen and XFS:
  * stray RW mappings").  Nick Piggin proposed there to count, per page, the
- * possibly unflushed mappings; the logs below hold exactly those, and a
- * per-page stamp finds them fast.
+ * possibly unflushed mappings; the logs below hold exactly those, and
+ * per-CPU counts by bucket of pages find them fast.
  *
  * The checker does not trust the vmalloc bookkeeping it checks:
  *
  *  - When a walk clears a present kernel PTE (mm/vmalloc.c), the stale
  *    virtual address, the pfn and the current flush sequence number are
- *    appended to this CPU's log, and the page's stamp in page_ext becomes
- *    1 + that sequence number.
+ *    appended to this CPU's log, and the count of the pfn's bucket in
+ *    this CPU's counts goes up by one.
  *  - Every kernel TLB flush that reaches all CPUs takes a new sequence number
  *    before it is sent (page_alias_check_flush_begin()) and, once it has
  *    completed, retires the entries of every log inside its range that were
  *    recorded before it began (page_alias_check_flush_end()).
- *  - A page has unflushed mappings while it has live entries.  A log is
- *    sorted by sequence number, so a page stamped before the oldest live
- *    entry of all logs has none: the usual answer, one page_ext read.  Only
- *    a page unmapped since then is looked up in the logs.
+ *  - A page has unflushed mappings while it has live entries.  Retiring an
+ *    entry takes its count down, so a page whose bucket counts nothing on
+ *    any CPU has none: the usual answer, one byte read per CPU.  Only a
+ *    page some log counts is looked up in the logs.
  *
  * So a page reads clean only after a flush that really covered its stale
  * address and really started after the PTE was cleared.  A vmalloc bug that
@@ -45,10 +45,10 @@
  * entries do not move under a walk (pac_log_walk()), so a flush of
  * everything leaves no older entry behind.
  *
- * The logs are per CPU so that unmapping takes no global lock and
- * allocates nothing.  A flush whose range takes in a whole log (lazy
- * purges, full flushes) retires a prefix found by bisection: no entry and
- * no page is touched on the flush side.
+ * The logs are per CPU so that unmapping takes no global lock, allocates
+ * nothing and touches no per-page memory (no page_ext at all by default).
+ * A flush whose range takes in a whole log (lazy purges, full flushes)
+ * retires a prefix of it, oldest first, in the flushing CPU.
  *
  * page_alias_check_mode=epoch is a lighter variant for production-like
  * runs: no log, no lock, no allocation.  A lazy unmap only stamps the
@@ -108,6 +108,11 @@ bool page_alias_check_epoch __ro_after_init;
 /* Booted tracking (page_ext is ours): tracking can be paused and resumed. */
 static bool pac_booted __ro_after_init;
 static DEFINE_MUTEX(pac_enable_lock);
+/*
+ * Twice the pauses so far, odd while one is under way: a check that saw
+ * one begin cannot trust the logs (see pac_verify_after_purge()).
+ */
+static atomic_t pac_pauses;
 
 /* Epoch mode: stamps below this sequence number are clean. */
 static atomic_long_t pac_clean_seq;
@@ -149,29 +154,78 @@ struct pac_entry {
  * Each CPU appends its lazy unmaps to a ring of its own, [head, tail) in
  * free-running indices.  The sequence number is read under the lock at
  * append, so a ring is sorted by it: a flush whose range covers all of a
- * ring retires a prefix, found by bisection, and touches no entry and no
- * page.  Other flushes mark the entries they cover retired in place; head
- * always rests on a live entry.  @retired counts marked entries in
- * [head, tail).  [lo, hi] holds every address appended since the ring was
- * last empty, so that a flush can pass over a ring it cannot reach without
- * taking its lock.
+ * ring retires a prefix, from head on.  Other flushes mark the entries
+ * they cover retired in place; head always rests on a live entry.
+ * @retired counts marked entries in [head, tail).  [lo, hi] holds every
+ * address appended since the ring was last empty, so that a flush can pass
+ * over a ring it cannot reach without taking its lock.
+ *
+ * @count is Nick Piggin's per-page count of unflushed mappings, by bucket
+ * (see pac_bucket()): the live entries of this ring per bucket, so that a check reads one
+ * byte per CPU for a page and looks it up in the logs only if one is not
+ * zero.  Unmapping touches no per-page memory at all.  A count that
+ * reaches PAC_COUNT_STUCK stays there (reads "maybe") until the ring is
+ * empty; @stuck says how many did.
  */
 struct pac_log {
 	spinlock_t lock;	/* protects the rest; IRQs off */
 	unsigned int head, tail, retired;
 	unsigned int gen;	/* compactions, for walks that drop the lock */
+	unsigned int stuck;
 	unsigned long lo, hi;
 	struct pac_entry *e;
+	u8 *count;
 };
+
+#define PAC_COUNT_STUCK	U8_MAX
 
 static DEFINE_PER_CPU(struct pac_log, pac_logs);
 
 /* Entries per log (a power of two), sized at boot; see pac_log_init(). */
 static unsigned int pac_log_size __ro_after_init;
 
+/* log2 of the buckets of a log's counts (eight per entry). */
+static unsigned int pac_count_bits __ro_after_init;
+
 static struct pac_entry *pac_at(struct pac_log *log, unsigned int i)
 {
 	return &log->e[i & (pac_log_size - 1)];
+}
+
+/*
+ * The low bits of the pfn, not a hash: the pages of one unmap are mostly
+ * neighbours, and so are their counts (a few cache lines, not one each).
+ */
+static unsigned int pac_bucket(unsigned long pfn)
+{
+	return pfn & (BIT(pac_count_bits) - 1);
+}
+
+static u8 *pac_count_of(struct pac_log *log, unsigned long pfn)
+{
+	return &log->count[pac_bucket(pfn)];
+}
+
+/* Lock held: @pfn has one more live entry in @log. */
+static void pac_count_inc(struct pac_log *log, unsigned long pfn)
+{
+	u8 *c = pac_count_of(log, pfn);
+
+	if (*c == PAC_COUNT_STUCK)
+		return;
+	/* Checks read the counts without the lock. */
+	WRITE_ONCE(*c, *c + 1);
+	if (*c == PAC_COUNT_STUCK)
+		log->stuck++;
+}
+
+/* Lock held: an entry of @pfn in @log was retired. */
+static void pac_count_dec(struct pac_log *log, unsigned long pfn)
+{
+	u8 *c = pac_count_of(log, pfn);
+
+	if (*c != PAC_COUNT_STUCK)
+		WRITE_ONCE(*c, *c - 1);
 }
 
 static atomic_long_t pac_flush_seq;
@@ -290,29 +344,31 @@ early_param("page_alias_check_mode", early_page_alias_check_mode);
 
 /* ---- page_ext client ---------------------------------------------------- */
 
+/* Does this boot keep anything per page?  Strict mode alone does not. */
+static bool __init pac_per_page(void)
+{
+	return page_alias_check_epoch || pac_live || pac_stacks;
+}
+
 static bool __init need_page_alias_check(void)
 {
-	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
-		return false;
 	/* Called before page_ext lays out its entries: size is still ours. */
-	if (pac_stacks)
+	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF || !pac_per_page())
+		page_alias_check_ops.size = 0;
+	else if (pac_stacks)
 		page_alias_check_ops.size = sizeof(struct pac_rec);
-	else if (pac_live)
-		page_alias_check_ops.size = ALIGN(offsetof(struct pac_rec, unmap),
-						  sizeof(long));
 	else
-		page_alias_check_ops.size = offsetof(struct pac_rec, live);
-	return true;
+		page_alias_check_ops.size = offsetof(struct pac_rec, unmap);
+	return page_alias_check_ops.size;
 }
 
 /*
- * A memory block going offline takes its page_ext with it, and comes back
- * with zeroed stamps: a log entry of one of its pages would then be one
- * that no stamp leads to.  All its pages are offline
- * now, so no new entry can name them: one observed flush of everything
- * retires every entry they have, and leaves no stale translation of memory
- * that may be about to be unplugged.  Called at MEM_OFFLINE, before
- * page_ext's own notifier frees the block's page_ext.
+ * A memory block going offline takes its page_ext with it (epoch stamps
+ * come back zeroed, as clean).  All its pages are offline now, so no new
+ * entry can name them: one observed flush of everything retires every
+ * entry they have and clears every stamp, and leaves no stale translation
+ * of memory that may be about to be unplugged.  Called at MEM_OFFLINE,
+ * before page_ext's own notifier frees the block's page_ext.
  */
 void pac_memory_offline(void)
 {
@@ -330,10 +386,8 @@ static int pac_memory_callback(struct notifier_block *nb,
 
 static void __init pac_log_init(void);
 
-static void __init init_page_alias_check(void)
+static void __init pac_enable(void)
 {
-	if (page_alias_check_policy == PAGE_ALIAS_CHECK_OFF)
-		return;
 	if (pac_stacks && stack_depot_init()) {
 		pr_warn("no stack depot, unmap stacks not recorded\n");
 		pac_stacks = false;
@@ -347,11 +401,11 @@ static void __init init_page_alias_check(void)
 	/* Runs before page_ext_callback(), which has the default priority. */
 	hotplug_memory_notifier(pac_memory_callback, DEFAULT_CALLBACK_PRI + 1);
 	/*
-	 * With DEFERRED_STRUCT_PAGE_INIT, page_ext comes up after SMP and the
-	 * early initcalls: their lazy unmaps were not recorded and their
-	 * pages may be free already.  One flush of everything removes those
-	 * stale translations; from here on every unmap is recorded.  (Without
-	 * it, page_ext comes up right after vmalloc_init(): nothing to flush.)
+	 * Lazy unmaps made before the static key was on were not recorded,
+	 * and their pages may be free already: one flush of everything
+	 * removes those stale translations; from here on every unmap is
+	 * recorded.  (Before the scheduler runs nothing can have been
+	 * unmapped lazily: nothing to flush.)
 	 */
 	if (system_state >= SYSTEM_SCHEDULING)
 		flush_tlb_all();
@@ -361,13 +415,33 @@ static void __init init_page_alias_check(void)
 		page_alias_check_ops.size, pac_live ? ", live mappings" : "",
 		pac_stacks ? ", stacks" : "");
 	if (pac_log_size)
-		pr_info("logs of %u lazy unmaps per CPU, %zu KiB each\n",
-			pac_log_size, pac_log_size * sizeof(struct pac_entry) / SZ_1K);
+		pr_info("logs of %u lazy unmaps per CPU, %zu KiB each with counts\n",
+			pac_log_size, (pac_log_size * sizeof(struct pac_entry) +
+				       (1UL << pac_count_bits)) / SZ_1K);
 }
+
+/* page_ext is up: enable a boot that keeps a record per page. */
+static void __init init_page_alias_check(void)
+{
+	if (page_alias_check_policy != PAGE_ALIAS_CHECK_OFF && pac_per_page())
+		pac_enable();
+}
+
+/*
+ * Strict mode alone needs no page_ext: enable it before SMP, the earliest
+ * the logs can be allocated with vmalloc (early params are parsed).
+ */
+static int __init pac_early_init(void)
+{
+	if (page_alias_check_policy != PAGE_ALIAS_CHECK_OFF && !pac_per_page())
+		pac_enable();
+	return 0;
+}
+early_initcall(pac_early_init);
 
 struct page_ext_operations page_alias_check_ops = {
 	/* Only the head of struct pac_rec that this boot uses; see need(). */
-	.size = sizeof(struct pac_rec),
+	.size = 0,
 	.need = need_page_alias_check,
 	.init = init_page_alias_check,
 	.need_shared_flags = false,
@@ -391,7 +465,7 @@ static bool pac_with_rec(unsigned long pfn,
 }
 
 struct pac_snapshot {
-	long stamp;
+	u32 stamp;
 	depot_stack_handle_t unmap;
 };
 
@@ -399,13 +473,13 @@ static void pac_rec_read(struct pac_rec *rec, void *arg)
 {
 	struct pac_snapshot *out = arg;
 
-	out->stamp = atomic_long_read(&rec->stamp);
+	out->stamp = atomic_read(&rec->stamp);
 	out->unmap = pac_stacks ? READ_ONCE(rec->unmap) : 0;
 }
 
 /*
- * Epoch mode's stamp (32 bits of the record's stamp): the flush sequence
- * number at the last lazy unmap, plus one (0: never unmapped lazily).
+ * Epoch mode's stamp: the flush sequence number at the last lazy unmap,
+ * plus one, in 32 bits (0: never unmapped lazily).
  */
 struct pac_stamp {
 	u32 stamp;
@@ -422,7 +496,7 @@ static bool pac_stamp_dirty(u32 stamp)
 
 static void pac_rec_stamp(struct pac_rec *rec, const struct pac_stamp *st)
 {
-	long old = atomic_long_read(&rec->stamp);
+	int old = atomic_read(&rec->stamp);
 
 	/*
 	 * An unmapper that read the sequence before a full flush may store
@@ -433,7 +507,7 @@ static void pac_rec_stamp(struct pac_rec *rec, const struct pac_stamp *st)
 	do {
 		if (pac_stamp_dirty(old) && (s32)(st->stamp - (u32)old) <= 0)
 			return;
-	} while (!atomic_long_try_cmpxchg(&rec->stamp, &old, st->stamp));
+	} while (!atomic_try_cmpxchg(&rec->stamp, &old, st->stamp));
 	if (pac_stacks)
 		WRITE_ONCE(rec->unmap, st->stack);
 }
@@ -502,7 +576,9 @@ static bool pac_faulty(int fault)
  * worker.  Four times that, shared out over the CPUs (at least 4096
  * entries each, rounded up to a power of two), makes a full log, which
  * costs precision (pac_untrack()), a rare event on small machines: 32768
- * entries each with 2 CPUs.  Without
+ * entries each with 2 CPUs.  Eight count buckets per entry keep a check's
+ * false "maybe" (a bucket shared with another page's live entry) below one
+ * page in eight even when a log is full, and near zero as usual.  Without
  * memory for the logs every lazy unmap is untracked: checks always purge.
  */
 static void __init pac_log_init(void)
@@ -523,16 +599,22 @@ static void __init pac_log_init(void)
 
 		log->e = vmalloc_node(array_size(size, sizeof(*log->e)),
 				      cpu_to_node(cpu));
-		if (!log->e)
+		log->count = vzalloc_node(size * 8, cpu_to_node(cpu));
+		if (!log->e || !log->count)
 			goto nomem;
 	}
+	pac_count_bits = ilog2(size * 8);
 	pac_log_size = size;
 	return;
 nomem:
 	/* vmalloc_node() said so.  pac_log_size 0: every unmap untracked. */
 	for_each_possible_cpu(cpu) {
-		vfree(per_cpu_ptr(&pac_logs, cpu)->e);
-		per_cpu_ptr(&pac_logs, cpu)->e = NULL;
+		struct pac_log *log = per_cpu_ptr(&pac_logs, cpu);
+
+		vfree(log->e);
+		vfree(log->count);
+		log->e = NULL;
+		log->count = NULL;
 	}
 }
 
@@ -570,6 +652,21 @@ static void pac_retired(unsigned int nr)
 	pac_stat_add(entries_flushed, nr);
 }
 
+/*
+ * Lock held, the ring empty: every count is 0 but the stuck ones.  Rare
+ * (a bucket with 255 live entries), so a scan by words is fine.
+ */
+static void pac_count_unstick(struct pac_log *log)
+{
+	unsigned long *w = (unsigned long *)log->count;
+	unsigned int i, n = BIT(pac_count_bits) / sizeof(long);
+
+	for (i = 0; i < n; i++)
+		if (w[i])
+			WRITE_ONCE(w[i], 0);
+	log->stuck = 0;
+}
+
 /* Lock held: move head past retired entries; an empty ring forgets its span. */
 static void pac_log_trim(struct pac_log *log)
 {
@@ -581,7 +678,25 @@ static void pac_log_trim(struct pac_log *log)
 	if (log->head == log->tail) {
 		WRITE_ONCE(log->lo, ULONG_MAX);
 		WRITE_ONCE(log->hi, 0);
+		if (log->stuck)
+			pac_count_unstick(log);
 	}
+}
+
+/*
+ * Lock held, @nd entries retired in this hold: drop the lock for a moment,
+ * so that IRQs are not off for long and the owner can append.
+ */
+static void pac_log_relock(struct pac_log *log, unsigned long *flags,
+			   unsigned int nd)
+	__must_hold(&log->lock)
+{
+	pac_log_trim(log);
+	spin_unlock_irqrestore(&log->lock, *flags);
+	pac_retired(nd);
+	pac_walk_unlocked();
+	cpu_relax();
+	spin_lock_irqsave(&log->lock, *flags);
 }
 
 /*
@@ -614,18 +729,14 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 		if (e->addr != PAC_ADDR_RETIRED && e->addr >= start &&
 		    e->addr <= last && fn(e, arg)) {
 			e->addr = PAC_ADDR_RETIRED;
+			pac_count_dec(log, e->pfn);
 			log->retired++;
 			nd++;
 		}
 		pac_walk_held(++held);
 		if (held == PAC_WALK_BATCH && i + 1 != log->tail) {
-			pac_log_trim(log);
-			spin_unlock_irqrestore(&log->lock, flags);
-			pac_retired(nd);
+			pac_log_relock(log, &flags, nd);
 			nd = 0;
-			pac_walk_unlocked();
-			cpu_relax();
-			spin_lock_irqsave(&log->lock, flags);
 			held = 0;
 			/* Compacted, or trimmed past us: resume at head. */
 			if (log->gen != gen || (int)(log->head - (i + 1)) > 0) {
@@ -651,34 +762,47 @@ pac_logs_walk(unsigned long start, unsigned long last,
 }
 
 /*
- * Lock held, and flush @seq covered every address in the ring: retire the
- * entries recorded before it began, a prefix of the ring (sorted by
- * sequence number), found by bisection.  Returns how many were live.
+ * Flush @seq covered every address in the ring: retire the entries
+ * recorded before it began, a prefix of the ring (sorted by sequence
+ * number), dropping the lock as pac_log_walk() does.  Entries appended
+ * meanwhile read their sequence number after @seq was taken: not ours.
  */
-static unsigned int pac_log_retire_prefix(struct pac_log *log, unsigned long seq)
+static void pac_log_retire_prefix(struct pac_log *log, unsigned long seq)
 {
-	unsigned int lo = log->head, hi = log->tail, mid, i, nd;
+	unsigned int i, nd = 0, held = 0;
+	unsigned long flags;
+	struct pac_entry *e;
 
-	while (lo != hi) {
-		mid = lo + (hi - lo) / 2;
-		if (pac_seq_before(pac_at(log, mid)->seq, seq))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	nd = lo - log->head;
-	if (log->retired) {
-		/* Rare: some of them were retired alone already. */
-		for (i = log->head; i != lo; i++) {
-			if (pac_at(log, i)->addr == PAC_ADDR_RETIRED) {
-				log->retired--;
-				nd--;
-			}
+	spin_lock_irqsave(&log->lock, flags);
+	/* The deliberately broken tracker retires everything. */
+	if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
+	    READ_ONCE(pac_test_ignore_seq))
+		seq = atomic_long_read(&pac_flush_seq) + 1;
+	for (i = log->head; i != log->tail; i++) {
+		e = pac_at(log, i);
+		if (!pac_seq_before(e->seq, seq))
+			break;
+		if (e->addr == PAC_ADDR_RETIRED) {
+			log->retired--;
+		} else {
+			pac_count_dec(log, e->pfn);
+			nd++;
+		}
+		if (++held == PAC_WALK_BATCH) {
+			pac_walk_held(held);
+			WRITE_ONCE(log->head, i + 1);
+			pac_log_relock(log, &flags, nd);
+			nd = 0;
+			held = 0;
+			/* Another flush may have retired past us. */
+			i = log->head - 1;
 		}
 	}
-	WRITE_ONCE(log->head, lo);
+	pac_walk_held(held);
+	WRITE_ONCE(log->head, i);
 	pac_log_trim(log);
-	return nd;
+	spin_unlock_irqrestore(&log->lock, flags);
+	pac_retired(nd);
 }
 
 /*
@@ -738,61 +862,46 @@ depot_stack_handle_t pac_save_stack(void)
 }
 
 /*
- * The pages of @batch lost a mapping: one live mapping less, after one
- * page_ext lookup each.  *@rec[i] is NULL for a page without a record (not
- * RAM: nothing to protect).  The records stay valid after page_ext_put():
- * the pages are still allocated.
+ * Live tracking and stacks (strict mode): the pages of @batch lost a
+ * mapping, one page_ext lookup each.
  */
-static void pac_batch_lookup(struct page_alias_check_batch *batch,
-			     struct pac_rec **rec)
+static void pac_batch_records(struct page_alias_check_batch *batch)
 {
 	struct page_ext *ext;
+	struct pac_rec *rec;
 	unsigned int i;
 
 	for (i = 0; i < batch->nr; i++) {
-		rec[i] = pac_rec_get(batch->pfn[i], &ext);
-		if (!rec[i])
+		rec = pac_rec_get(batch->pfn[i], &ext);
+		if (!rec)
 			continue;
 		if (pac_live_enabled())
-			pac_live_dec(rec[i]);
+			pac_live_dec(rec);
 		if (pac_stacks)
-			WRITE_ONCE(rec[i]->unmap, batch->stack);
+			WRITE_ONCE(rec->unmap, batch->stack);
 		page_ext_put(ext);
 	}
 }
 
 /*
- * Strict mode: the page's stamp is 1 + the sequence number of its newest
- * log entry (0: never logged), raised, never lowered, by concurrent
- * unmappers.  Wrapping to 0 stamps 1 instead: that reads older, so the
- * page is looked up in the logs rather than called clean.
+ * Append the pages of @batch to this CPU's log and count them, stamped
+ * with the flush sequence number read after their PTEs were cleared.  A
+ * page counted is looked up in the logs by a check; one not counted yet,
+ * an instant after its PTE was cleared, is a page whose attributes change
+ * while it is being unmapped: the caller's race, as with a live mapping.
+ * Returns the index of the first page that did not fit (@batch->nr if all
+ * did).
  */
-static void pac_rec_raise(struct pac_rec *rec, unsigned long seq)
+static unsigned int pac_batch_log(struct page_alias_check_batch *batch)
 {
-	long old = atomic_long_read(&rec->stamp);
-
-	do {
-		if (old && !pac_seq_before(old - 1, seq))
-			return;
-	} while (!atomic_long_try_cmpxchg(&rec->stamp, &old, seq + 1 ?: 1));
-}
-
-/*
- * Append the pages of @batch to this CPU's log, stamped with the flush
- * sequence number read after their PTEs were cleared, then raise their
- * pages' stamps.  A page stamped is looked up in the logs by a check; one
- * not stamped yet, an instant after its PTE was cleared, is a page whose
- * attributes change while it is being unmapped: the caller's race, as
- * with a live mapping.  Returns the index of the first page that did not
- * fit (@batch->nr if all did).
- */
-static unsigned int pac_batch_log(struct page_alias_check_batch *batch,
-				  struct pac_rec **rec)
-{
-	unsigned int i, j, n = 0, cap = pac_log_capacity();
-	unsigned long flags, seq;
+	unsigned int i, n, used, cap = pac_log_capacity();
+	unsigned long flags, seq, lo = ULONG_MAX, hi = 0;
 	struct pac_log *log;
 
+	for (i = 0; i < batch->nr; i++) {
+		lo = min(lo, batch->addr[i]);
+		hi = max(hi, batch->addr[i]);
+	}
 	/* Any CPU's log would do: flushes walk them all. */
 	log = raw_cpu_ptr(&pac_logs);
 	spin_lock_irqsave(&log->lock, flags);
@@ -804,28 +913,25 @@ static unsigned int pac_batch_log(struct page_alias_check_batch *batch,
 	 */
 	smp_mb__after_spinlock();
 	seq = atomic_long_read(&pac_flush_seq);
-	for (i = 0; i < batch->nr; i++) {
-		if (!rec[i])
-			continue;
-		if (log->tail - log->head >= cap) {
-			pac_log_compact(log);
-			if (log->tail - log->head >= cap)
-				break;
-		}
-		*pac_at(log, log->tail) = (struct pac_entry){
+	if (log->tail - log->head + batch->nr > cap)
+		pac_log_compact(log);
+	used = log->tail - log->head;
+	n = used < cap ? min(batch->nr, cap - used) : 0;
+	for (i = 0; i < n; i++) {
+		*pac_at(log, log->tail + i) = (struct pac_entry){
 			batch->addr[i], batch->pfn[i], seq };
-		WRITE_ONCE(log->tail, log->tail + 1);
-		WRITE_ONCE(log->lo, min(log->lo, batch->addr[i]));
-		WRITE_ONCE(log->hi, max(log->hi, batch->addr[i]));
-		n++;
+		pac_count_inc(log, batch->pfn[i]);
+	}
+	if (n) {
+		/* The span of the whole batch: wider is only less precise. */
+		WRITE_ONCE(log->tail, log->tail + n);
+		WRITE_ONCE(log->lo, min(log->lo, lo));
+		WRITE_ONCE(log->hi, max(log->hi, hi));
 	}
 	spin_unlock_irqrestore(&log->lock, flags);
-	for (j = 0; j < i; j++)
-		if (rec[j])
-			pac_rec_raise(rec[j], seq);
 	pac_stat_add(lazy_unmaps, n);
 	pac_stat_add(pages_tracked, n);
-	return i;
+	return n;
 }
 
 /* Epoch mode: stamp the pages of @batch with the flush sequence number. */
@@ -852,7 +958,6 @@ static void pac_batch_stamp(struct page_alias_check_batch *batch)
 
 static void pac_batch_flush(struct page_alias_check_batch *batch)
 {
-	struct pac_rec *rec[PAGE_ALIAS_CHECK_BATCH];
 	unsigned int i;
 
 	if (!batch->nr)
@@ -871,15 +976,15 @@ static void pac_batch_flush(struct page_alias_check_batch *batch)
 		pac_batch_stamp(batch);
 		return;
 	}
-	pac_batch_lookup(batch, rec);
-	i = pac_batch_log(batch, rec);
+	if (pac_live_enabled() || pac_stacks)
+		pac_batch_records(batch);
+	i = pac_batch_log(batch);
 	/*
 	 * The log is full: the rest of the batch is untracked (checks purge
 	 * until a flush covers it).
 	 */
 	for (; i < batch->nr; i++)
-		if (rec[i])
-			pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
+		pac_untrack(batch->addr[i], batch->addr[i] + PAGE_SIZE);
 	batch->nr = 0;
 }
 
@@ -889,6 +994,13 @@ void __page_alias_check_unmap(struct page_alias_check_batch *batch,
 {
 	unsigned long i;
 
+	/*
+	 * A huge leaf of device memory (a large ioremap()): nothing to
+	 * protect, and it would flood the log.  PTEs are not asked (the cost
+	 * of a pfn_valid() per page): their few entries are never checked.
+	 */
+	if (!pfn_valid(pfn))
+		return;
 	for (i = 0; i < nr_pages; i++)
 		__page_alias_check_batch_add(batch, addr + i * PAGE_SIZE, pfn + i);
 }
@@ -921,30 +1033,28 @@ static bool pac_flush_one(struct pac_entry *e, void *arg)
 /*
  * Flush @seq covered the pages of [@start, @last]: retire what it covered
  * in @log.  A range that takes in the whole ring (lazy purges, full
- * flushes) retires a prefix without visiting entries; any other is walked.
+ * flushes) retires a prefix; any other is walked.
  */
 static void pac_log_flush(struct pac_log *log, unsigned long start,
 			  unsigned long last, unsigned long seq)
 {
 	unsigned long flags;
-	unsigned int nd;
+	bool whole;
 
 	if (READ_ONCE(log->head) == READ_ONCE(log->tail) ||
 	    READ_ONCE(log->hi) < start || READ_ONCE(log->lo) > last)
 		return;
+	/*
+	 * An entry recorded before @seq was taken is in [lo, hi] by now: it
+	 * was appended in an earlier hold of the lock than this one.
+	 */
 	spin_lock_irqsave(&log->lock, flags);
-	if (start <= log->lo && log->hi <= last) {
-		/* The deliberately broken tracker retires everything. */
-		if (IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
-		    READ_ONCE(pac_test_ignore_seq))
-			seq = atomic_long_read(&pac_flush_seq) + 1;
-		nd = pac_log_retire_prefix(log, seq);
-		spin_unlock_irqrestore(&log->lock, flags);
-		pac_retired(nd);
-		return;
-	}
+	whole = start <= log->lo && log->hi <= last;
 	spin_unlock_irqrestore(&log->lock, flags);
-	pac_log_walk(log, start, last, pac_flush_one, &seq);
+	if (whole)
+		pac_log_retire_prefix(log, seq);
+	else
+		pac_log_walk(log, start, last, pac_flush_one, &seq);
 }
 
 void __page_alias_check_flush_end(unsigned long start, unsigned long end,
@@ -999,10 +1109,11 @@ bool page_alias_check_booted(void)
  *
  * Paused, every hook is the patched-out branch of a kernel booted with
  * page_alias_check=off, and change_page_attr() purges blindly as upstream
- * does; page_ext stays allocated.  Unmaps made while paused are not
- * recorded, so resuming flushes the TLB of every CPU after the hooks are
- * back: a translation left by such an unmap is gone before any check can
- * call its page clean (the same argument as at boot, init_page_alias_check()).
+ * does; the logs and page_ext stay allocated.  Unmaps made while paused
+ * are not recorded, so resuming flushes the TLB of every CPU after the
+ * hooks are back: a translation left by such an unmap is gone before any
+ * check can call its page clean (the same argument as at boot,
+ * pac_enable()).
  * Entries recorded before the pause stay until a flush covers them.
  *
  * Return: 0; -ENODEV if booted without tracking; -EBUSY with live tracking,
@@ -1021,7 +1132,10 @@ int page_alias_check_set_enabled(bool on)
 		if (!pac_faulty(PAC_FAULT_NORESUMEFLUSH))
 			flush_tlb_all();
 	} else if (!on) {
+		/* Fully ordered: before any flush can go unobserved. */
+		atomic_inc_return(&pac_pauses);
 		static_branch_disable(&page_alias_check_key);
+		atomic_inc_return(&pac_pauses);
 	}
 	mutex_unlock(&pac_enable_lock);
 	return 0;
@@ -1037,42 +1151,21 @@ bool page_alias_check_active(void)
 EXPORT_SYMBOL_GPL(page_alias_check_active);
 
 /*
- * Strict mode: the oldest sequence number of any live log entry.  A page
- * whose stamp is older has no live entry (a ring is sorted, and a page's
- * stamp is its newest entry's): clean without looking further.
+ * Strict mode: may @pfn have a live entry?  Not if no log counts one in
+ * its bucket.  A count read as zero belongs to entries not appended yet
+ * (the caller's race) or retired (their flush has completed).
  */
-struct pac_oldest {
-	bool any;		/* some log holds a live entry */
-	unsigned long seq;
-};
-
-static void pac_oldest_get(struct pac_oldest *o)
+static bool pac_counted(unsigned long pfn)
 {
-	unsigned long flags, seq;
+	unsigned int b = pac_bucket(pfn);
 	int cpu;
 
-	o->any = false;
-	o->seq = 0;
-	for_each_possible_cpu(cpu) {
-		struct pac_log *log = per_cpu_ptr(&pac_logs, cpu);
-
-		if (READ_ONCE(log->head) == READ_ONCE(log->tail))
-			continue;
-		spin_lock_irqsave(&log->lock, flags);
-		if (log->head != log->tail) {
-			seq = pac_at(log, log->head)->seq;
-			if (!o->any || pac_seq_before(seq, o->seq))
-				o->seq = seq;
-			o->any = true;
-		}
-		spin_unlock_irqrestore(&log->lock, flags);
-	}
-}
-
-/* May the page stamped @stamp have a live entry?  (Strict mode.) */
-static bool pac_stamp_maybe(long stamp, const struct pac_oldest *o)
-{
-	return stamp && o->any && !pac_seq_before(stamp - 1, o->seq);
+	if (!pac_log_size)
+		return false;
+	for_each_possible_cpu(cpu)
+		if (READ_ONCE(per_cpu_ptr(&pac_logs, cpu)->count[b]))
+			return true;
+	return false;
 }
 
 /*
@@ -1120,16 +1213,12 @@ static void pac_lookup_run(struct pac_lookup *l)
 		pac_logs_walk(0, ULONG_MAX, pac_lookup_one, l);
 }
 
-/* The unflushed count of the page stamped @stamp, of pfn @pfn. */
-static int pac_unflushed(unsigned long pfn, long stamp)
+/* Strict mode: the unflushed count of @pfn. */
+static int pac_unflushed(unsigned long pfn)
 {
 	struct pac_lookup l = {};
-	struct pac_oldest o;
 
-	if (page_alias_check_epoch)
-		return pac_stamp_dirty(stamp);
-	pac_oldest_get(&o);
-	if (!pac_stamp_maybe(stamp, &o))
+	if (!pac_counted(pfn))
 		return 0;
 	pac_lookup_add(&l, pfn);
 	pac_lookup_run(&l);
@@ -1150,9 +1239,10 @@ int page_alias_check_pfn(unsigned long pfn)
 
 	if (!static_branch_unlikely(&page_alias_check_key))
 		return 0;
-	if (!pac_with_rec(pfn, pac_rec_read, &rec))
-		return 0;
-	return pac_unflushed(pfn, rec.stamp);
+	if (!page_alias_check_epoch)
+		return pac_unflushed(pfn);
+	return pac_with_rec(pfn, pac_rec_read, &rec) &&
+	       pac_stamp_dirty(rec.stamp);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pfn);
 
@@ -1211,46 +1301,54 @@ static void pac_scan_lookup(struct pac_lookup *l, struct pac_scan *scan)
 }
 
 /*
+ * The page_ext part of a page's check (epoch mode, live tracking): its
+ * epoch stamp, and its live mappings while *@live.  Strict mode counts
+ * nothing per page.
+ */
+static void pac_scan_rec(const struct page_alias_check_req *req,
+			 unsigned long i, unsigned long pfn,
+			 struct pac_scan *scan, bool *live, int policy)
+{
+	struct page_ext *ext;
+	struct pac_rec *rec;
+
+	/* One lookup per page for both checks. */
+	rec = pac_rec_get(pfn, &ext);
+	if (!rec)
+		return;
+	if (page_alias_check_epoch && pac_stamp_dirty(atomic_read(&rec->stamp)) &&
+	    !scan->dirty++)
+		scan->first_pfn = pfn;
+	if (*live && pac_live_check(req, i, pfn, rec, policy))
+		*live = false;
+	page_ext_put(ext);
+}
+
+/*
  * Count the pages of @req with unflushed lazy aliases, and check the first
  * page with a live mapping in a cache mode other than the one the request
  * gives it (one live alias per request is enough to report).  In strict
- * mode a page stamped after the oldest live entry is looked up in the
- * logs, PAC_LOOKUP_MAX pages per walk, in request order.
+ * mode a page some log counts is looked up in the logs, PAC_LOOKUP_MAX
+ * pages per walk, in request order.
  */
 static void pac_scan(const struct page_alias_check_req *req,
 		     struct pac_scan *scan, int policy)
 {
 	bool live = req->new_mode && pac_live_enabled();
 	struct pac_lookup l = {};
-	struct pac_oldest o = {};
-	struct page_ext *ext;
-	struct pac_rec *rec;
 	unsigned long i, pfn;
-	long stamp;
 
 	memset(scan, 0, sizeof(*scan));
-	if (!page_alias_check_epoch)
-		pac_oldest_get(&o);
 	for (i = 0; i < req->nr; i++) {
 		pfn = req->pfn_at(req, i);
 		if (pfn == PAGE_ALIAS_CHECK_PFN_UNKNOWN) {
 			scan->unknown++;
 			continue;
 		}
-		/* One lookup per page for both checks. */
-		rec = pac_rec_get(pfn, &ext);
-		if (!rec)
-			continue;
-		stamp = atomic_long_read(&rec->stamp);
-		if (page_alias_check_epoch) {
-			if (pac_stamp_dirty(stamp) && !scan->dirty++)
-				scan->first_pfn = pfn;
-		} else if (pac_stamp_maybe(stamp, &o)) {
+		if (page_alias_check_epoch || live)
+			pac_scan_rec(req, i, pfn, scan, &live, policy);
+		if (!page_alias_check_epoch && pac_counted(pfn))
 			pac_lookup_add(&l, pfn);
-		}
-		if (live && pac_live_check(req, i, pfn, rec, policy))
-			live = false;
-		page_ext_put(ext);
 		if (l.nr == PAC_LOOKUP_MAX)
 			pac_scan_lookup(&l, scan);
 	}
@@ -1284,19 +1382,10 @@ static bool pac_old_one(struct pac_entry *e, void *arg)
 	return false;
 }
 
-/* Strict mode: may @pfn have a live entry, going by its stamp? */
-static bool pac_pfn_maybe(unsigned long pfn, const struct pac_oldest *ol)
-{
-	struct pac_snapshot rec = {};
-
-	return pac_with_rec(pfn, pac_rec_read, &rec) &&
-	       pac_stamp_maybe(rec.stamp, ol);
-}
-
 /*
  * Pages of @req still holding an entry recorded before flush @seq began:
  * PAC_VERIFY_MAX pages at a time, those that may have live entries (by
- * stamp) are looked up in one walk of the logs, up to the first walk that
+ * count) are looked up in one walk of the logs, up to the first walk that
  * finds a page with one; *@first is the first of them.  *@dirty tells
  * whether any page looked up has a live entry.
  */
@@ -1306,7 +1395,6 @@ static unsigned long pac_count_old_entries(const struct page_alias_check_req *re
 {
 	struct pac_old_entries o = { .seq = seq };
 	unsigned long i = 0, pfn, old = 0;
-	struct pac_oldest ol;
 	unsigned int j, n;
 
 	*dirty = false;
@@ -1317,9 +1405,8 @@ static unsigned long pac_count_old_entries(const struct page_alias_check_req *re
 			if (pfn != PAGE_ALIAS_CHECK_PFN_UNKNOWN)
 				o.pfn[o.nr++] = pfn;
 		}
-		pac_oldest_get(&ol);
 		for (j = n = 0; j < o.nr; j++) {
-			if (!pac_pfn_maybe(o.pfn[j], &ol))
+			if (!pac_counted(o.pfn[j]))
 				continue;
 			o.live[n] = false;
 			o.old[n] = false;
@@ -1351,7 +1438,7 @@ static unsigned long pac_count_old_entries(const struct page_alias_check_req *re
  * miss; flush everything if anything is left.
  */
 static void pac_verify_after_purge(const struct page_alias_check_req *req,
-				   unsigned long seq)
+				   unsigned long seq, int pauses)
 {
 	unsigned long missed, first = 0;
 	bool dirty;
@@ -1363,7 +1450,13 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
 	}
 	if (!dirty && !pac_untracked_pending())
 		return;
-	if (missed) {
+	/*
+	 * Tracking was paused since the check began: the purge's flushes
+	 * may have gone unobserved (a CPU that ran the patched-out hook saw
+	 * the count go up first), so entries they did cover stay.  Not a
+	 * miss; resuming flushes everything.
+	 */
+	if (missed && atomic_read(&pac_pauses) == pauses) {
 		pac_stat_inc(purge_missed);
 		pac_report_purge_missed(req, first, missed);
 	}
@@ -1413,11 +1506,13 @@ static void pac_found_lazy_alias(const struct page_alias_check_req *req,
  */
 void page_alias_check_pages(const struct page_alias_check_req *req)
 {
+	int pauses = atomic_read(&pac_pauses);
 	int policy = READ_ONCE(page_alias_check_policy);
 	struct pac_scan scan;
 	unsigned long seq = 0;
 
-	if (!static_branch_unlikely(&page_alias_check_key)) {
+	/* Paused, or being paused: purge as upstream does. */
+	if (!static_branch_unlikely(&page_alias_check_key) || (pauses & 1)) {
 		if (!pac_faulty(PAC_FAULT_NOPURGE))
 			vm_unmap_aliases();
 		return;
@@ -1458,7 +1553,7 @@ void page_alias_check_pages(const struct page_alias_check_req *req)
 	pac_purge();
 	/* Epoch mode keeps no addresses to verify; its purge flushed all. */
 	if (!page_alias_check_epoch && (scan.dirty || pac_untracked_pending()))
-		pac_verify_after_purge(req, seq);
+		pac_verify_after_purge(req, seq, pauses);
 }
 EXPORT_SYMBOL_GPL(page_alias_check_pages);
 
@@ -1512,6 +1607,29 @@ static bool pac_older_one(struct pac_entry *e, void *arg)
 	if (pac_seq_before(e->seq, o[0]))
 		o[1]++;
 	return false;
+}
+
+/* Tests: the bucket of @pfn, and its count summed over all CPUs. */
+unsigned int pac_test_bucket(unsigned long pfn)
+{
+	return pac_bucket(pfn);
+}
+
+unsigned int pac_test_count_bits(void)
+{
+	return pac_count_bits;
+}
+
+unsigned int pac_test_count(unsigned long pfn)
+{
+	unsigned int sum = 0;
+	int cpu;
+
+	if (!pac_log_size)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*pac_count_of(per_cpu_ptr(&pac_logs, cpu), pfn));
+	return sum;
 }
 
 /* Test hook: log entries recorded before flush number @seq began. */

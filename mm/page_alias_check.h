@@ -13,17 +13,15 @@ struct seq_file;
 
 /*
  * A page's record in page_ext, one for the whole checker so that each
- * hook looks it up once.  A boot uses only its head: 8 bytes (stamp), 16
- * with live tracking, 24 with stacks (both opt-in; sizes stay multiples of
- * 8 so that the stamp of every page is aligned).
+ * hook looks it up once.  Strict mode, the default, keeps nothing per page
+ * (its counts are per CPU, see struct pac_log); a boot uses the head of the
+ * record that its options need: 8 bytes with live tracking or epoch mode,
+ * 16 with stacks (sizes stay multiples of 8, as page_ext does not align
+ * the clients that follow).
  */
 struct pac_rec {
-	/*
-	 * Strict: 1 + the flush sequence number of the page's newest log
-	 * entry (pac_rec_raise()); epoch: see pac_rec_stamp().  0: never.
-	 */
-	atomic_long_t stamp;
 	atomic_t live;			/* live mappings; page_alias_check_live.c */
+	atomic_t stamp;			/* epoch mode: see pac_rec_stamp() */
 	depot_stack_handle_t unmap;	/* last lazy unmap (stacks on) */
 	depot_stack_handle_t map;	/* last mapper (stacks on) */
 };
@@ -118,6 +116,9 @@ extern unsigned long pac_walk_hold_max;
 extern unsigned int pac_test_log_limit;
 extern void (*pac_test_walk_unlocked)(void);
 unsigned long pac_entries_before(unsigned long seq);
+unsigned int pac_test_bucket(unsigned long pfn);
+unsigned int pac_test_count(unsigned long pfn);
+unsigned int pac_test_count_bits(void);
 void pac_memory_offline(void);
 
 enum pac_fault {

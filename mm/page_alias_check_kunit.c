@@ -459,8 +459,8 @@ static void missed_flush_keeps_dirty(struct kunit *test)
 /*
  * A flush of one page retires its entry in place while an older entry of
  * another page stays at the head of the log: the later page reads clean
- * (stamped after the oldest live entry, so it is looked up in the logs),
- * the older one dirty.  A flush of everything then retires the rest.
+ * (its count went down with the entry), the older one dirty.  A flush of
+ * everything then retires the rest.
  */
 static void flush_in_place_keeps_older_entry(struct kunit *test)
 {
@@ -483,6 +483,64 @@ static void flush_in_place_keeps_older_entry(struct kunit *test)
 	pac_vmalloc_purge();
 	__free_page(old);
 	__free_page(later);
+}
+
+/*
+ * Counts are one byte per bucket.  256 lazy unmaps of one page, all on
+ * this CPU, must not wrap its count to zero (the page would read clean
+ * with every one of them live): the count sticks at 255 and the lookup
+ * still finds them all.
+ */
+#define PAC_MANY_UNMAPS	256
+
+static void many_unmaps_of_one_page_stay_counted(struct kunit *test)
+{
+	struct page *page;
+	unsigned int i;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
+	pac_settle();
+	migrate_disable();
+	for (i = 0; i < PAC_MANY_UNMAPS; i++)
+		pac_lazy_alias(test, page);
+	migrate_enable();
+	kunit_info(test, "count of the page's bucket: %u\n",
+		   pac_test_count(pfn_of(page)));
+	KUNIT_EXPECT_GE(test, pac_test_count(pfn_of(page)), 255U);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)),
+			PAC_MANY_UNMAPS);
+	flush_tlb_all();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);
+	pac_vmalloc_purge();
+	__free_page(page);
+}
+
+/*
+ * A pfn that shares its bucket with another page's live entry reads
+ * "maybe" from the counts; the lookup must still call it clean.  Buckets
+ * go by the low bits of the pfn, so the pfn one bucket-space away shares
+ * the page's (it need not be RAM: a check asks the counts and logs only).
+ */
+static void shared_bucket_pfn_reads_clean(struct kunit *test)
+{
+	struct page *page;
+	unsigned long pfn, other;
+
+	pac_need_strict(test);
+	page = pac_alloc_page(test);
+	pfn = pfn_of(page);
+	other = pfn ^ BIT(pac_test_count_bits());
+	KUNIT_ASSERT_EQ(test, pac_test_bucket(pfn), pac_test_bucket(other));
+	pac_settle();
+	pac_lazy_alias(test, page);
+	KUNIT_EXPECT_GE(test, pac_test_count(other), 1U);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn), 1);
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(other), 0);
+	pac_vmalloc_purge();
+	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn), 0);
+	KUNIT_EXPECT_EQ(test, pac_test_count(pfn), 0U);
+	__free_page(page);
 }
 
 /*
@@ -908,11 +966,11 @@ static void flush_walk_drops_lock(struct kunit *test)
 }
 
 /*
- * A memory block going offline frees its page_ext; an entry of one of its
- * pages left in a log would be counted down later in the page_ext the
- * block gets when it comes back.  The MEM_OFFLINE notifier must retire
- * such entries with a flush (it used to do nothing).  Called here as the
- * notifier calls it, since the test kernel has no memory hotplug.
+ * A memory block going offline frees its page_ext (epoch stamps, live
+ * counts) and may be unplugged: no stale translation of it may survive.
+ * The MEM_OFFLINE notifier must retire its entries with a flush (it used
+ * to do nothing).  Called here as the notifier calls it, since the test
+ * kernel has no memory hotplug.
  */
 static void memory_offline_retires_entries(struct kunit *test)
 {
@@ -1638,6 +1696,8 @@ static struct kunit_case page_alias_check_test_cases[] = {
 	KUNIT_CASE(counts_add_up),
 	KUNIT_CASE(missed_flush_keeps_dirty),
 	KUNIT_CASE(flush_in_place_keeps_older_entry),
+	KUNIT_CASE(many_unmaps_of_one_page_stay_counted),
+	KUNIT_CASE(shared_bucket_pfn_reads_clean),
 	KUNIT_CASE(purge_missed_is_caught),
 	KUNIT_CASE(unaligned_range_flush_rounds_inward),
 	KUNIT_CASE(purge_then_reuse_is_no_miss),

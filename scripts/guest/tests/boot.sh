@@ -27,12 +27,13 @@ off)
 *)
 	echo "1..5"
 	check boot_stats_enabled test "$(stat enabled)" = 1
-	# 8 bytes per page (the stamp), 16 with the opt-in live tracking,
-	# 24 with the opt-in stacks.
-	b=$(stat bytes_per_page) max=8
-	[ "$(stat live)" = 1 ] && max=16
-	[ "$(arg page_alias_check_stacks)" = on ] && max=24
-	check boot_bytes_per_page_le_$max test "$b" -gt 0 -a "$b" -le $max
+	# Strict mode keeps nothing per page; 8 bytes with the opt-in live
+	# tracking or in epoch mode, 16 with the opt-in stacks.
+	b=$(stat bytes_per_page) want=0
+	[ "$(stat live)" = 1 ] && want=8
+	[ "$(stat mode)" = epoch ] && want=8
+	[ "$(arg page_alias_check_stacks)" = on ] && want=16
+	check boot_bytes_per_page_$want test "$b" -eq $want
 	check boot_flushes_seen test "$(stat flushes_seen)" -gt 0
 	check boot_banner sh -c 'dmesg | grep -q "page_alias_check: enabled"'
 	# The test driver's early initcall made a lazy alias before the

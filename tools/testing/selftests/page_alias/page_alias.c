@@ -1629,8 +1629,15 @@ static void test_pause_churn(int seconds)
 		       c.live_ops, c.unflushed, c.live_clean, c.probe_missed);
 	ksft_print_msg("pause churn: logged warnings %d bugs %d\n", counts[0],
 		       counts[1]);
+	/*
+	 * Not judged: a change made while paused purges blindly, and its
+	 * flushes go unobserved, so the checker reads the pages dirty until
+	 * the next resume.  The oracle judges.
+	 */
+	ksft_print_msg("pause churn: checker read pages dirty after a change %ld times\n",
+		       c.missed);
 	ksft_test_result(t.flips > 2 && !t.errors && c.ops > 0 && !c.errors &&
-			 !c.missed && !c.unflushed &&
+			 !c.unflushed &&
 			 !counts[0] && !counts[1] && enabled_get() == 1,
 			 "pause_resume_churn_no_unflushed_alias\n");
 }
