@@ -276,6 +276,7 @@ static DEFINE_SPINLOCK(pat_watches_lock);
 static DEFINE_MUTEX(pat_oracle_mutex);	/* arms the probes */
 static bool pat_oracle_ok;		/* registered */
 static bool pat_oracle_armed;
+static bool pat_purge_read_ok;		/* pat_purge_ret_probe registered */
 
 /*
  * Is @page's direct map still write-back?  PAT entry 0 is write-back in
@@ -431,9 +432,9 @@ static struct kprobe pat_purge_probe = {
 	.pre_handler = pat_purge_pre,
 };
 
+/* Registered (armed) on first use: pat_oracle_arm_purge_read(). */
 static struct kretprobe pat_purge_ret_probe = {
 	.kp.symbol_name = "vm_unmap_aliases",
-	.kp.flags = KPROBE_FLAG_DISABLED,
 	.maxactive = PAT_PROBE_INSTANCES,
 	.handler = pat_purge_done,
 };
@@ -480,13 +481,32 @@ static void pat_oracle_arm(void)
 		      enable_kretprobe(&pat_cpa_all_probe) ?:
 		      enable_kprobe(&pat_purge_probe) ?:
 		      enable_kprobe(&pat_wc_probe) ?:
-		      enable_kprobe(&pat_uc_probe) ?:
-		      enable_kretprobe(&pat_purge_ret_probe);
+		      enable_kprobe(&pat_uc_probe);
 		if (ret)
 			pr_warn_once("no flush oracle: cannot arm the probes (%d)\n",
 				     ret);
 		else
 			WRITE_ONCE(pat_oracle_armed, true);
+	}
+	mutex_unlock(&pat_oracle_mutex);
+}
+
+/*
+ * The read after the first purge: registered and armed only by the
+ * scenario that needs it (vmap_block_full), so that the other runs probe
+ * vm_unmap_aliases() exactly as before.
+ */
+static void pat_oracle_arm_purge_read(void)
+{
+	int ret;
+
+	mutex_lock(&pat_oracle_mutex);
+	if (pat_oracle_ok && !pat_purge_read_ok) {
+		ret = register_kretprobe(&pat_purge_ret_probe);
+		if (ret)
+			pr_warn_once("cannot arm the purge read probe (%d)\n", ret);
+		else
+			pat_purge_read_ok = true;
 	}
 	mutex_unlock(&pat_oracle_mutex);
 }
@@ -604,13 +624,8 @@ static void pat_oracle_init(void)
 	ret = register_kprobe(&pat_uc_probe);
 	if (ret)
 		goto fail_wc;
-	ret = register_kretprobe(&pat_purge_ret_probe);
-	if (ret)
-		goto fail_uc;
 	pat_oracle_ok = true;
 	return;
-fail_uc:
-	unregister_kprobe(&pat_uc_probe);
 fail_wc:
 	unregister_kprobe(&pat_wc_probe);
 fail_purge:
@@ -629,7 +644,8 @@ static void pat_oracle_exit(void)
 {
 	if (!pat_oracle_ok)
 		return;
-	unregister_kretprobe(&pat_purge_ret_probe);
+	if (pat_purge_read_ok)
+		unregister_kretprobe(&pat_purge_ret_probe);
 	unregister_kprobe(&pat_uc_probe);
 	unregister_kprobe(&pat_wc_probe);
 	unregister_kprobe(&pat_purge_probe);
@@ -640,6 +656,7 @@ static void pat_oracle_exit(void)
 }
 #else
 static void pat_oracle_arm(void) { }
+static void pat_oracle_arm_purge_read(void) { }
 static void pat_watch_start(struct pat_watch *w) { }
 static void pat_watch_stop(struct pat_watch *w) { }
 static void pat_oracle_init(void) { }
@@ -1058,6 +1075,8 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 		return -ENOMEM;
 	}
 	pat_oracle_arm();
+	if (full)
+		pat_oracle_arm_purge_read();
 	migrate_disable();
 	if (full)
 		ret = pat_fill_block(pages, req->pages, &fill, &va);
