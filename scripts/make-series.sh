@@ -120,7 +120,9 @@ git -C "$WT" rev-parse HEAD >"$OUT/HEAD"
 stage "series: git am onto pristine $(cat "$SRC/.git/pac-origin")"
 AM=$PAC_CACHE/sc/am
 worktree "$AM"
-git -C "$AM" am -q --whitespace=error-all "$OUT"/00[0-9][1-9]-*.patch ||
+# Every patch but the cover letter (a 6.1 series has ten).
+mapfile -t series < <(find "$OUT" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' | sort)
+git -C "$AM" am -q --whitespace=error-all "${series[@]}" ||
 	{ git -C "$AM" am --abort || true; die "git am of the series failed"; }
 [[ $(git -C "$AM" rev-parse HEAD^{tree}) == $(git -C "$WT" rev-parse HEAD^{tree}) ]] ||
 	die "git am result differs from the series"
