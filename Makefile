@@ -14,16 +14,19 @@
 #                 (mmdebstrap; gcc, make, git, python3 only), cold, timed
 #
 # Variables: KSRC=<kernel tree> (default: Debian's linux-source-6.12),
+#            KERNEL=6.1: Debian 12's own kernel (linux-source-6.1) instead,
 #            PAC_CACHE=<dir> (default /var/tmp/pac), PAC_SUITES, PAC_INJECT.
 
 SHELL := /bin/bash
+PAC_KERNEL := $(or $(KERNEL),$(PAC_KERNEL),6.12)
 export KSRC PAC_CACHE PAC_SUITES PAC_INJECT STRESS_SECONDS XFS_FILES XFS_LAYOUTS FRESH_TARGETS
+export PAC_KERNEL
 
 .PHONY: all run check tree kernel help
 all: help
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
 
 tree:
 	@scripts/prepare-tree.sh >/dev/null

@@ -9,6 +9,8 @@
 #   upstream  the pristine tree (pac-base), same base config: the reference
 #   debug     "on" plus lockdep, KASAN, kmemleak, DEBUG_VM
 #   kcsan     "on" plus KCSAN (the data race detector)
+#   fixed     "on" plus the upstream fixes of patches/$PAC_KERNEL/fix/ (KERNEL=6.1:
+#             the 6.5 vmap_block stale-TLB fix), in the same source tree
 # Env: EXTRA_CONFIG="file ..." more fragments; JOBS; PAC_CACHE; KSRC;
 #      PAC_BUILD_SRC/PAC_BUILD_DIR: tree and build dir to use;
 #      PAC_LENIENT_CONFIG=1: ignore requested options unknown to the tree.
@@ -29,7 +31,14 @@ debug) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_che
 kcsan) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
 	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config"
 	"$CFG/real.config" "$CFG/kcsan.config") ;;
-*) die "unknown VARIANT '$VARIANT' (expected on, off, upstream, debug or kcsan)" ;;
+fixed) FRAGS=("$CFG/qemu-x86_64.config" "$PAC_ROOT/kernel/configs/page_alias_check.config"
+	"$PAC_ROOT/tools/testing/selftests/page_alias/config" "$CFG/tests.config" "$CFG/real.config")
+	# The tree of "on" with the fixes on top: only the files they touch
+	# change (and change back for the next "on" build), so ccache hits.
+	fixes=$(find "$PAC_ROOT/patches/$PAC_KERNEL/fix" -name '*.patch' 2>/dev/null | sort | tr '\n' ' ')
+	[[ $PAC_KERNEL != 6.12 && -n $fixes ]] || die "VARIANT fixed: no patches/$PAC_KERNEL/fix/*.patch (KERNEL=6.1 has them)"
+	export PAC_EXTRA_PATCHES=$fixes ;;
+*) die "unknown VARIANT '$VARIANT' (expected on, off, upstream, debug, kcsan or fixed)" ;;
 esac
 for f in ${EXTRA_CONFIG:-}; do
 	[[ -f $f ]] || die "EXTRA_CONFIG: no such fragment: $f"

@@ -4,10 +4,23 @@
 PAC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Stable paths outside the clone, so ccache hits survive fresh CI clones.
 PAC_CACHE=${PAC_CACHE:-/var/tmp/pac}
+# The Debian kernel to build on (make ... KERNEL=6.1): 6.12 or 6.1.  Each
+# other than 6.12 has a cache of its own below PAC_CACHE (tree, builds,
+# runs) and the patches of patches/<version>/ in place of those of the
+# same name in patches/.
+PAC_KERNEL=${PAC_KERNEL:-6.12}
+case $PAC_KERNEL in
+6.12) ;;
+6.1) [[ $PAC_CACHE == */linux-6.1 ]] || PAC_CACHE=$PAC_CACHE/linux-6.1 ;;
+*)
+	printf 'page_alias_check: error: KERNEL must be 6.12 or 6.1, not %s\n' "$PAC_KERNEL" >&2
+	exit 1
+	;;
+esac
 PAC_SRC=${PAC_SRC:-$PAC_CACHE/src}
 PAC_BASE_TAG=pac-base
 PAC_T0=${PAC_T0:-$(date +%s)}
-export PAC_ROOT PAC_CACHE PAC_SRC PAC_T0
+export PAC_ROOT PAC_CACHE PAC_SRC PAC_T0 PAC_KERNEL
 # depmod (modules_install) and other tools live in sbin, which a non-login
 # root shell (CI) may not have on its PATH.
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
@@ -129,4 +142,20 @@ xfs_dir_image() { # DIR NAME FILES MKFS_OPTS...
 	xfs_repair -n "$img" >"$dir/$name.repair.log" 2>&1 ||
 		{ tail -n 5 "$dir/$name.repair.log" >&2; die "fresh image $name is not clean"; }
 	echo "$key" >"$img.key"
+}
+
+# The patches to apply, in name order: patches/*.patch, each replaced by
+# the one of the same name in patches/$PAC_KERNEL/ if there is one, and that
+# directory's own patches.  One path per line.
+pac_patches() {
+	local d=$PAC_ROOT/patches/$PAC_KERNEL name
+	[[ $PAC_KERNEL != 6.12 && -d $d ]] || d=""
+	find "$PAC_ROOT/patches" ${d:+"$d"} -maxdepth 1 -name '*.patch' -printf '%f\n' |
+		sort -u | while read -r name; do
+			if [[ -n $d && -e $d/$name ]]; then
+				echo "$d/$name"
+			else
+				echo "$PAC_ROOT/patches/$name"
+			fi
+		done
 }

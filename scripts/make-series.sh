@@ -8,10 +8,15 @@
 # Checks that every overlay file and every patch is used exactly once and
 # that "git am" of the result onto a pristine tree reproduces it.
 # Output: $PAC_CACHE/series/*.patch (path printed).
+# KERNEL=6.1: patches/6.1/series/NN.txt are added to (or replace) those of
+# patches/series/, and a patch named there is taken from patches/6.1/ if
+# it is there (00: the 6.1-only backports, 09: the 6.5 vmalloc fix).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 SER=$PAC_ROOT/patches/series
+KP=""
+[[ $PAC_KERNEL == 6.12 ]] || KP=$PAC_ROOT/patches/$PAC_KERNEL
 OUT=${SERIES_OUT:-$PAC_CACHE/series}
 # Same depth as $PAC_CACHE/src, so ccache hits across the two (make series-check).
 WT=$PAC_CACHE/sc/src
@@ -22,6 +27,26 @@ export GIT_AUTHOR_DATE="2026-11-25T12:00:00+0000" GIT_COMMITTER_DATE="2026-11-25
 
 SRC=$("$PAC_ROOT/scripts/prepare-tree.sh")
 field() { sed -n "s/^$1: *//p;/^\$/q" "$2"; }
+# The series' message files, in order; those of $KP/series win.
+messages() {
+	local n
+	find "$SER" ${KP:+"$KP/series"} -maxdepth 1 -name '[0-9][0-9].txt' -printf '%f\n' 2>/dev/null |
+		sort -u | while read -r n; do
+			if [[ -n $KP && -f $KP/series/$n ]]; then
+				echo "$KP/series/$n"
+			else
+				echo "$SER/$n"
+			fi
+		done
+}
+# A patch named in a message file, relative to $PAC_ROOT.
+patch_path() {
+	if [[ -n $KP && -f $KP/$1 ]]; then
+		echo "${KP#"$PAC_ROOT"/}/$1"
+	else
+		echo "patches/$1"
+	fi
+}
 
 worktree() { # path: a clean detached worktree at pac-base
 	local wt=$1
@@ -39,7 +64,8 @@ stage "series: commits in $WT"
 worktree "$WT"
 used=$(mktemp)
 trap 'rm -f "$used"' EXIT
-for msg in "$SER"/[0-9][0-9].txt; do
+mapfile -t msgs < <(messages)
+for msg in "${msgs[@]}"; do
 	subject=$(field Subject "$msg")
 	[[ -n $subject ]] || die "$msg: no Subject:"
 	for f in $(field Files "$msg"); do
@@ -49,10 +75,11 @@ for msg in "$SER"/[0-9][0-9].txt; do
 		echo "$f" >>"$used"
 	done
 	for p in $(field Patches "$msg"); do
-		[[ -f $PAC_ROOT/patches/$p ]] || die "$msg: patch $p missing"
-		git -C "$WT" apply --whitespace=error-all "$PAC_ROOT/patches/$p" ||
+		pp=$(patch_path "$p")
+		[[ -f $PAC_ROOT/$pp ]] || die "$msg: patch $p missing"
+		git -C "$WT" apply --whitespace=error-all "$PAC_ROOT/$pp" ||
 			die "$msg: patch $p does not apply"
-		echo "patches/$p" >>"$used"
+		echo "$pp" >>"$used"
 	done
 	git -C "$WT" add -A -f  # Debian's .gitignore ignores everything
 	{ echo "$subject"; echo; sed '1,/^$/d' "$msg"; } |
@@ -64,7 +91,8 @@ done
 	cd "$PAC_ROOT"
 	git ls-files --cached --others --exclude-standard -- arch mm include drivers \
 		tools Documentation kernel lib | while read -r f; do [[ -f $f ]] && echo "$f"; done
-	ls patches/*.patch
+	pac_patches | sed "s#^$PAC_ROOT/##"
+	[[ -z $KP ]] || find "${KP#"$PAC_ROOT"/}/fix" -name '*.patch' 2>/dev/null
 ) | sort >"$used.all"
 sort "$used" >"$used.s"
 dups=$(uniq -d "$used.s")
@@ -92,7 +120,9 @@ git -C "$WT" rev-parse HEAD >"$OUT/HEAD"
 stage "series: git am onto pristine $(cat "$SRC/.git/pac-origin")"
 AM=$PAC_CACHE/sc/am
 worktree "$AM"
-git -C "$AM" am -q --whitespace=error-all "$OUT"/00[0-9][1-9]-*.patch ||
+# Every patch but the cover letter (a 6.1 series has ten).
+mapfile -t series < <(find "$OUT" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' | sort)
+git -C "$AM" am -q --whitespace=error-all "${series[@]}" ||
 	{ git -C "$AM" am --abort || true; die "git am of the series failed"; }
 [[ $(git -C "$AM" rev-parse HEAD^{tree}) == $(git -C "$WT" rev-parse HEAD^{tree}) ]] ||
 	die "git am result differs from the series"

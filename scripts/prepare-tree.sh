@@ -11,6 +11,8 @@
 #
 # Usage: prepare-tree.sh [--pristine]   (--pristine: reset to pac-base only)
 # Env:   KSRC=<kernel tree>  use that tree instead of Debian's linux-source-6.12
+#        PAC_KERNEL=6.1  Debian's linux-source-6.1 and patches/6.1/ (lib.sh)
+#        PAC_EXTRA_PATCHES="file ..."  applied after patches/ (a 6.1 fix)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,10 +23,10 @@ OVERLAY_DIRS=(arch mm include drivers tools Documentation kernel lib)
 
 debian_tarball() {
 	local tb
-	tb=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
+	tb=$(ls "/usr/src/linux-source-$PAC_KERNEL.tar.xz" 2>/dev/null || true)
 	if [[ -z $tb ]]; then
-		need_pkgs /usr/src/linux-source-6.12.tar.xz:linux-source-6.12
-		tb=/usr/src/linux-source-6.12.tar.xz
+		need_pkgs "/usr/src/linux-source-$PAC_KERNEL.tar.xz:linux-source-$PAC_KERNEL"
+		tb=/usr/src/linux-source-$PAC_KERNEL.tar.xz
 	fi
 	echo "$tb"
 }
@@ -80,19 +82,18 @@ ensure_base() {
 		origin=$(cat "$PAC_SRC/.git/pac-origin" 2>/dev/null || true)
 		[[ $origin == "$desc" ]] || import_tree "$KSRC" "$desc"
 	else
-		local tb debver
+		local tb debver pkg=linux-source-$PAC_KERNEL
 		tb=$(debian_tarball)
-		debver=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || echo unknown)
+		debver=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null || echo unknown)
 		origin=$(cat "$PAC_SRC/.git/pac-origin" 2>/dev/null || true)
-		if [[ $origin != *"linux-source-6.12 $debver)" ]]; then
+		if [[ $origin != *"$pkg $debver)" ]]; then
 			local x=$PAC_CACHE/extract
 			rm -rf "$x"
 			mkdir -p "$x"
 			stage "extracting $tb"
 			tar -xf "$tb" -C "$x"
-			ver=$(kernel_version "$x"/linux-source-6.12)
-			import_tree "$x/linux-source-6.12" \
-				"Linux $ver (Debian linux-source-6.12 $debver)"
+			ver=$(kernel_version "$x/$pkg")
+			import_tree "$x/$pkg" "Linux $ver (Debian $pkg $debver)"
 			rm -rf "$x"
 		fi
 	fi
@@ -132,8 +133,13 @@ main() {
 			echo "$f" >>"$stage_dir/.files"
 		done <"$stage_dir/.overlay"
 
-		for p in "$PAC_ROOT"/patches/*.patch; do
-			[[ -e $p ]] || continue
+		for f in ${PAC_EXTRA_PATCHES:-}; do
+			[[ -f $f ]] || die "PAC_EXTRA_PATCHES: no such patch: $f"
+		done
+		mapfile -t plist < <(pac_patches)
+		# shellcheck disable=SC2206
+		plist+=(${PAC_EXTRA_PATCHES:-})
+		for p in "${plist[@]}"; do
 			git apply --numstat "$p" | cut -f3 | while read -r f; do
 				[[ -e $stage_dir/$f ]] && continue
 				mkdir -p "$stage_dir/$(dirname "$f")"

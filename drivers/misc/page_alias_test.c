@@ -9,7 +9,9 @@
  *  PAT_IOC_ALIAS    make lazy kernel aliases of fresh pages and free them
  *                   (as XFS buffers and other vmap users do)
  *  PAT_IOC_SEED     the 2007 scenario end to end: lazy alias, free,
- *                   reallocate on the same CPU, switch to WC/UC
+ *                   reallocate on the same CPU, switch to WC/UC; also with
+ *                   the alias in a fully used vmap_block, which
+ *                   vm_unmap_aliases() did not flush before 6.5
  *  PAT_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
  *                   unflushed aliases before and after the attribute change
  *                   by the checker's word, and by the oracle's (stale TLB
@@ -184,6 +186,8 @@ struct pat_watch {
 	u32 live_unmapped;
 	u32 live_clean;
 	u32 purges;
+	u32 live_after_purge;		/* read after the first purge returned */
+	bool purge_read;
 	unsigned long missed;		/* probe misses when armed */
 	bool watched;			/* the probes were armed */
 	/* HANDOFF: the alias pages' pfns, and what their new owner's change saw */
@@ -272,6 +276,7 @@ static DEFINE_SPINLOCK(pat_watches_lock);
 static DEFINE_MUTEX(pat_oracle_mutex);	/* arms the probes */
 static bool pat_oracle_ok;		/* registered */
 static bool pat_oracle_armed;
+static bool pat_purge_read_ok;		/* pat_purge_ret_probe registered */
 
 /*
  * Is @page's direct map still write-back?  PAT entry 0 is write-back in
@@ -369,6 +374,29 @@ static int pat_purge_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /*
+ * The watching task's first vm_unmap_aliases() returned: vmalloc says no
+ * lazy alias is left.  Which live pages still translate through their old
+ * address?  (Before 6.5, those of a fully used vmap_block did.)
+ */
+static int pat_purge_done(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct pat_watch *w;
+	u32 i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(w, &pat_watches, node) {
+		if (current != w->task || w->cpu != smp_processor_id() ||
+		    w->purge_read)
+			continue;
+		w->purge_read = true;
+		for_each_set_bit(i, w->live, w->nr)
+			w->live_after_purge += pat_stale(w->va + i * PAGE_SIZE);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
  * Every CPU runs these at once for each kernel flush, and a kretprobe
  * instance is reused only later: enough instances that none is missed.
  */
@@ -404,6 +432,13 @@ static struct kprobe pat_purge_probe = {
 	.pre_handler = pat_purge_pre,
 };
 
+/* Registered (armed) on first use: pat_oracle_arm_purge_read(). */
+static struct kretprobe pat_purge_ret_probe = {
+	.kp.symbol_name = "vm_unmap_aliases",
+	.maxactive = PAT_PROBE_INSTANCES,
+	.handler = pat_purge_done,
+};
+
 /* Another driver's attribute change of handed-off pages; see below. */
 static int pat_change_pre(struct kprobe *kp, struct pt_regs *regs);
 
@@ -425,7 +460,8 @@ static unsigned long pat_oracle_missed(void)
 	       pat_all_probe.nmissed + pat_all_probe.kp.nmissed +
 	       pat_cpa_all_probe.nmissed + pat_cpa_all_probe.kp.nmissed +
 	       pat_purge_probe.nmissed + pat_wc_probe.nmissed +
-	       pat_uc_probe.nmissed;
+	       pat_uc_probe.nmissed + pat_purge_ret_probe.nmissed +
+	       pat_purge_ret_probe.kp.nmissed;
 }
 
 /*
@@ -451,6 +487,26 @@ static void pat_oracle_arm(void)
 				     ret);
 		else
 			WRITE_ONCE(pat_oracle_armed, true);
+	}
+	mutex_unlock(&pat_oracle_mutex);
+}
+
+/*
+ * The read after the first purge: registered and armed only by the
+ * scenario that needs it (vmap_block_full), so that the other runs probe
+ * vm_unmap_aliases() exactly as before.
+ */
+static void pat_oracle_arm_purge_read(void)
+{
+	int ret;
+
+	mutex_lock(&pat_oracle_mutex);
+	if (pat_oracle_ok && !pat_purge_read_ok) {
+		ret = register_kretprobe(&pat_purge_ret_probe);
+		if (ret)
+			pr_warn_once("cannot arm the purge read probe (%d)\n", ret);
+		else
+			pat_purge_read_ok = true;
 	}
 	mutex_unlock(&pat_oracle_mutex);
 }
@@ -588,6 +644,8 @@ static void pat_oracle_exit(void)
 {
 	if (!pat_oracle_ok)
 		return;
+	if (pat_purge_read_ok)
+		unregister_kretprobe(&pat_purge_ret_probe);
 	unregister_kprobe(&pat_uc_probe);
 	unregister_kprobe(&pat_wc_probe);
 	unregister_kprobe(&pat_purge_probe);
@@ -598,6 +656,7 @@ static void pat_oracle_exit(void)
 }
 #else
 static void pat_oracle_arm(void) { }
+static void pat_oracle_arm_purge_read(void) { }
 static void pat_watch_start(struct pat_watch *w) { }
 static void pat_watch_stop(struct pat_watch *w) { }
 static void pat_oracle_init(void) { }
@@ -614,6 +673,7 @@ static void pat_watch_verdict(const struct pat_watch *w, struct pat_verdict *v)
 	v->live = bitmap_weight(w->live, w->nr);
 	v->live_clean = w->live_clean;
 	v->purges = w->purges;
+	v->live_after_purge = w->live_after_purge;
 	v->missed = min_t(unsigned long, w->missed, U32_MAX);
 	for (i = 0; i < w->nr; i++) {
 		if (!test_bit(i, w->live) || !test_bit(i, w->flushed))
@@ -781,6 +841,111 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
 	return -EINVAL;
 }
 
+/*
+ * mm/vmalloc.c's vmap_block on x86-64: VMAP_BBMAP_BITS pages (its maximum;
+ * the vmalloc space is large enough), aligned to its size.  vm_map_ram()
+ * of up to VMAP_MAX_ALLOC (BITS_PER_LONG) pages takes a power-of-two chunk
+ * from the first block on this CPU's free list with room, in address
+ * order; a new block hands out its first chunk.
+ */
+#define PAT_VMAP_BLOCK_PAGES	1024UL
+#define PAT_VMAP_BLOCK_SIZE	(PAT_VMAP_BLOCK_PAGES * PAGE_SIZE)
+
+/* The chunks of a PAT_ALIAS_VMAP_BLOCK_FULL alias that stay mapped. */
+struct pat_fill {
+	struct page *page;	/* the filler: every page of the other chunks */
+	void **addr;		/* mapped chunks, NULL once unmapped */
+	u32 n, nr;		/* chunks, pages per chunk */
+};
+
+static void pat_fill_end(struct pat_fill *f)
+{
+	u32 i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->addr[i])
+			vm_unmap_ram(f->addr[i], f->nr);
+	kfree(f->addr);
+	if (f->page)
+		__free_page(f->page);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * vm_map_ram() chunks of @nr pages on this CPU until a new vmap_block
+ * starts, then fill that block: the chunk in its middle maps @pages and
+ * is written, every other chunk the filler page.  Then vm_unmap_ram() of
+ * @pages' chunk: a lazy alias in a block with no free space left.  The
+ * addresses prove the block is all ours: -EAGAIN if another vm_map_ram()
+ * on this CPU took part of it.  A purge first: with no lazy area and no
+ * other dirty block left, the change's own purge has nothing else to
+ * flush (on a busy system, its flush may cover the block by chance).
+ */
+static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
+			  unsigned long *va)
+{
+	u32 chunk = roundup_pow_of_two(nr), slots, max, i, k = 0, ours = 0;
+	unsigned long block = 0, a;
+	struct page **filler;
+	void *addr;
+	int ret = -EAGAIN;
+
+	if (nr > BITS_PER_LONG)
+		return -EINVAL;
+	slots = PAT_VMAP_BLOCK_PAGES / chunk;
+	/* Room for the rest of a partly used block, and a whole new one. */
+	max = 2 * slots + 1;
+	f->nr = nr;
+	f->addr = kcalloc(max, sizeof(*f->addr), GFP_KERNEL);
+	f->page = alloc_page(GFP_KERNEL);
+	filler = kcalloc(nr, sizeof(*filler), GFP_KERNEL);
+	if (!f->addr || !f->page || !filler) {
+		kfree(filler);
+		pat_fill_end(f);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++)
+		filler[i] = f->page;
+	vm_unmap_aliases();
+	for (i = 0; i < max; i++) {
+		bool mine = block && k == slots / 2;
+
+		addr = vm_map_ram(mine ? pages : filler, nr, NUMA_NO_NODE);
+		if (!addr) {
+			ret = -ENOMEM;
+			break;
+		}
+		a = (unsigned long)addr;
+		f->addr[f->n++] = addr;
+		if (mine) {
+			memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+			ours = f->n - 1;
+		}
+		if (!block) {
+			if (!(a & (PAT_VMAP_BLOCK_SIZE - 1))) {
+				block = a;
+				k = 1;
+			}
+			continue;
+		}
+		if (a != block + (unsigned long)k * chunk * PAGE_SIZE)
+			break;		/* someone else's chunk came between */
+		if (++k == slots) {
+			ret = 0;
+			break;
+		}
+	}
+	kfree(filler);
+	if (ret) {
+		pat_fill_end(f);
+		return ret;
+	}
+	*va = (unsigned long)f->addr[ours];
+	vm_unmap_ram(f->addr[ours], nr);
+	f->addr[ours] = NULL;
+	return 0;
+}
+
 /* ALIAS with PAT_ALIAS_KEEP: a lazy alias of the file's own pages. */
 static int pat_alias_keep(struct pat_buf *buf, const struct pat_alias_req *req)
 {
@@ -887,15 +1052,19 @@ static int pat_realloc(struct page **pages, u32 nr, struct page **owner,
  */
 static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 {
+	bool full = req->alias == PAT_ALIAS_VMAP_BLOCK_FULL;
+	struct pat_fill fill = {};
 	struct pat_watch *w;
 	struct page **pages;
 	unsigned long va;
 	u32 reused;
 	int ret;
 
-	if (!pat_alias_valid(req->alias) || !pat_mode_valid(req->mode) ||
-	    req->flags)
+	if ((!pat_alias_valid(req->alias) && !full) ||
+	    !pat_mode_valid(req->mode) || req->flags)
 		return -EINVAL;
+	if (full && req->pages > BITS_PER_LONG)
+		return -E2BIG;
 	pages = pat_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
@@ -906,8 +1075,13 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 		return -ENOMEM;
 	}
 	pat_oracle_arm();
+	if (full)
+		pat_oracle_arm_purge_read();
 	migrate_disable();
-	ret = pat_make_alias(pages, req->pages, req->alias, &va);
+	if (full)
+		ret = pat_fill_block(pages, req->pages, &fill, &va);
+	else
+		ret = pat_make_alias(pages, req->pages, req->alias, &va);
 	if (!ret) {
 		pat_watch_unmapped(w, va);
 		ret = pat_realloc(pages, req->pages, w->owner, &reused);
@@ -919,6 +1093,9 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 	else
 		ret = pat_install(buf, pages, req->pages, req->mode, reused, w);
 	migrate_enable();
+	/* The block stayed full until the change was done. */
+	if (full)
+		pat_fill_end(&fill);
 	pat_watch_free(w);
 	return ret;
 }

@@ -25,6 +25,13 @@ enum pat_alias {
 	PAT_ALIAS_VM_MAP_RAM = 2,	/* vm_map_ram() + vm_unmap_ram() */
 	PAT_ALIAS_VMALLOC = 3,		/* vmalloc() + write + vfree() */
 	PAT_ALIAS_VFREE_ATOMIC = 4,	/* vmalloc() + write + vfree_atomic() */
+	/*
+	 * SEED only, 1..64 pages: vm_map_ram() chunks until one vmap_block
+	 * is fully used (a filler page in every chunk but one in its middle,
+	 * which maps the pages and is written), vm_unmap_ram() of that
+	 * chunk; the rest stay mapped until the caching change is done.
+	 */
+	PAT_ALIAS_VMAP_BLOCK_FULL = 5,
 };
 
 struct pat_alloc {
@@ -78,7 +85,8 @@ struct pat_verdict {
 	__u32 flushed_other;	/* ... first by another task's flush */
 	__u32 purges;		/* vm_unmap_aliases() calls in the change */
 	__u32 missed;		/* probe hits lost: the oracle is incomplete */
-	__u32 pad;
+	/* Of the live pages, readable after the first vm_unmap_aliases() returned */
+	__u32 live_after_purge;
 };
 
 /* Time set_pages_array_wc() + set_pages_array_wb() rounds in the kernel. */

@@ -29,7 +29,14 @@
  *                         kernel must BUG() (run in its own boot)
  *   page_alias --pause    tracking paused and resumed at run time (debugfs
  *                         "enabled"), boot with page_alias_check_live=off
+ *   page_alias --vmap-block  only the fully used vmap_block scenario, under
+ *                         off, purge and warn (also part of the full run)
  * Env: CHURN_SECONDS (default 4): duration of each concurrent churn test.
+ *      VMAP_BLOCK_BUG=1: this kernel's vm_unmap_aliases() does not flush
+ *      fully used vmap_blocks (6.1 without the 6.5 fix): the vmap_block
+ *      scenario must see the stale alias survive the purge, strict mode
+ *      must report it, epoch mode and policy off must miss it.  Unset or
+ *      0: the purge must flush it and nothing may be reported.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -555,6 +562,170 @@ static void run_scenario(const struct scenario *sc, const char *policy)
 		ksft_test_result_fail("%s: %s\n", name, failed);
 	else
 		ksft_test_result_pass("%s\n", name);
+}
+
+/* ---- a lazy alias in a fully used vmap_block ---------------------------- */
+
+#define PURGE_MISSED	"BUG: page_alias_check: purge missed alias pfn:"
+
+static const struct scenario vmap_block_scenario = {
+	"vmap_block_full", PAT_ALIAS_VMAP_BLOCK_FULL, PAT_MODE_TTM_WC, 64
+};
+
+static bool vmap_block_bug(void)
+{
+	const char *e = getenv("VMAP_BLOCK_BUG");
+
+	return e && !strcmp(e, "1");
+}
+
+/*
+ * vm_unmap_aliases() must flush the dirty range of every vmap_block, also
+ * of one with no free space left (6.5: "mm/vmalloc: prevent stale TLBs in
+ * fully utilized blocks").  The oracle says whether it did on this kernel:
+ * pages still readable through their old address after the first
+ * vm_unmap_aliases() of the change returned.  Then, by policy and mode:
+ * strict mode reports that purge miss and flushes, epoch mode (which
+ * trusts vmalloc) and policy off (no check) do not notice it; with the
+ * bug, off changes the page with the alias still live (not in epoch
+ * mode, whose purges end in a full flush).  Whatever the kernel, every
+ * checking policy must leave no live alias behind.
+ */
+static const char *judge_vmap_block(const struct seed_run *r, const char *policy,
+				    bool bug, bool epoch, long missed, int logged)
+{
+	const struct pat_verdict *v = &r->v;
+	bool checking = have_checker && strcmp(policy, "off");
+	const char *f = NULL;
+
+	if (bug)
+		f = expect(f, v->live_after_purge >= 1,
+			   "vm_unmap_aliases() flushed the alias: no stale-TLB bug on this kernel");
+	else
+		f = expect(f, !v->live_after_purge,
+			   "vm_unmap_aliases() left a stale alias of a fully used vmap_block");
+	f = expect(f, v->purges >= 1, "no vm_unmap_aliases() in the change");
+	/* Epoch mode flushes everything after any purge, even under off. */
+	if (!checking) {
+		if (bug && !(have_checker && epoch))
+			return expect(f, v->flushed < v->live,
+				      "the alias was flushed before its page changed");
+		return expect(f, v->flushed == v->live,
+			      "a live alias was not flushed before its page changed");
+	}
+	f = expect(f, !v->live_clean, "the checker called a live alias clean");
+	f = expect(f, v->flushed == v->live,
+		   "a live alias was not flushed before its page changed");
+	f = expect(f, !v->dirty_after, "dirty after the change");
+	if (!bug || epoch)
+		return expect(f, !missed && !logged, "a purge miss was reported");
+	f = expect(f, missed >= 1, "strict mode did not count the purge miss");
+	if (!strcmp(policy, "warn"))
+		f = expect(f, logged >= 1, "warn did not report the purge miss");
+	return f;
+}
+
+static void test_vmap_block(const char *policy)
+{
+	const struct scenario *sc = &vmap_block_scenario;
+	bool bug = vmap_block_bug(), epoch = epoch_mode();
+	bool checking = have_checker && strcmp(policy, "off");
+	struct seed_run r = { 0 };
+	const char *why = NULL, *failed, *suffix;
+	char name[96];
+	int fd, kfd, ret = 0, logged = 0;
+	long missed = 0;
+
+	if (!checking)
+		suffix = bug && !(have_checker && epoch) ? "alias_left_live" :
+							    "alias_flushed";
+	else if (!bug)
+		suffix = "purged_silently";
+	else
+		suffix = epoch ? "purge_missed_unnoticed" : "purge_missed_caught";
+	snprintf(name, sizeof(name), "%s_%s_%s", sc->name,
+		 have_checker ? policy : "no_checker", suffix);
+	if (bug && checking && !epoch)
+		kmsg_mark(true, name);
+	/* Retried as seed_alias() does, and while the block was not all ours. */
+	for (r.tries = 1; ; r.tries++) {
+		fd = dev_open();
+		kfd = kmsg_open();
+		stats_get(&r.a);
+		missed = stat_read("purge_missed");
+		ret = seed(fd, sc, &r.v);
+		missed = stat_read("purge_missed") - missed;
+		stats_get(&r.b);
+		logged = kmsg_count(kfd, PURGE_MISSED);
+		ioc(fd, PAT_IOC_FREE, NULL);
+		close(fd);
+		close(kfd);
+		if (ret && (ret != -EAGAIN || r.tries == SEED_TRIES))
+			break;
+		if (ret)
+			continue;
+		why = no_alias_reason(&r);
+		/*
+		 * Expecting the bug, a purge that flushed the alias may have
+		 * been widened by another task's lazy unmaps: try again
+		 * (after the last try the judge fails it).
+		 */
+		if ((!why && !(bug && !r.v.live_after_purge)) ||
+		    r.tries == SEED_TRIES)
+			break;
+	}
+	if (bug && checking && !epoch)
+		kmsg_mark(false, name);
+	if (ret) {
+		ksft_test_result_fail("%s: seed failed: %s\n", name, strerror(-ret));
+		return;
+	}
+	print_run(sc, have_checker ? policy : "none", &r);
+	ksft_print_msg("%s: oracle: %u of %u live pages readable after vm_unmap_aliases()\n",
+		       name, r.v.live_after_purge, r.v.live);
+	ksft_print_msg("%s: checker: purge misses +%ld, logged %d\n", name,
+		       missed, logged);
+	if (!r.v.oracle) {
+		ksft_test_result_fail("%s: no oracle (CONFIG_KRETPROBES)\n", name);
+		return;
+	}
+	if (why) {
+		ksft_test_result_fail("%s: no alias in %d tries: %s\n", name,
+				      r.tries, why);
+		return;
+	}
+	failed = judge_vmap_block(&r, policy, bug, epoch, missed, logged);
+	if (failed)
+		ksft_test_result_fail("%s: %s\n", name, failed);
+	else
+		ksft_test_result_pass("%s\n", name);
+}
+
+/* --vmap-block: the fully used vmap_block scenario alone. */
+static int vmap_block_mode(void)
+{
+	static const char * const policies[] = { "off", "purge", "warn" };
+	char saved[16];
+	unsigned int p;
+
+	ksft_print_header();
+	ksft_print_msg("vmap_block: %s mode, stale-TLB bug %s\n",
+		       epoch_mode() ? "epoch" : "strict",
+		       vmap_block_bug() ? "expected (VMAP_BLOCK_BUG=1)" : "not expected");
+	if (!have_checker) {
+		ksft_set_plan(1);
+		test_vmap_block("off");
+		ksft_finished();
+	}
+	ksft_set_plan(ARRAY_SIZE(policies));
+	snprintf(saved, sizeof(saved), "%s", policy_get());
+	for (p = 0; p < ARRAY_SIZE(policies); p++) {
+		if (policy_set(policies[p]))
+			ksft_exit_fail_msg("cannot set policy %s\n", policies[p]);
+		test_vmap_block(policies[p]);
+	}
+	policy_set(saved);
+	ksft_finished();
 }
 
 /*
@@ -1640,6 +1811,8 @@ int main(int argc, char **argv)
 		return vgem_mode(churn);
 	if (argc > 1 && !strcmp(argv[1], "--pause"))
 		return pause_mode(churn);
+	if (argc > 1 && !strcmp(argv[1], "--vmap-block"))
+		return vmap_block_mode();
 
 	ksft_print_header();
 	if (!have_checker) {
@@ -1650,7 +1823,7 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 1 + 2 + 34 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS);
+	ksft_set_plan(3 * nsc + 3 + 1 + 2 + 34 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	/* First, while the report rate limit has room: their reports print. */
 	if (policy_set("warn"))
@@ -1664,6 +1837,7 @@ int main(int argc, char **argv)
 			ksft_exit_fail_msg("cannot set policy %s\n", policies[p]);
 		for (s = 0; s < nsc; s++)
 			run_scenario(&scenarios[s], policies[p]);
+		test_vmap_block(policies[p]);
 	}
 	policy_set("purge");
 	test_clean_skips_purge();
