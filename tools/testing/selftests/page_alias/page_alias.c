@@ -528,6 +528,22 @@ static const char *judge(const struct scenario *sc, const struct seed_run *r,
 	return f;
 }
 
+/* Fail a run that cannot be judged: no oracle, or no alias was made. */
+static bool seed_unusable(const char *name, const struct seed_run *r,
+			  const char *why)
+{
+	if (!r->v.oracle) {
+		ksft_test_result_fail("%s: no oracle (CONFIG_KRETPROBES)\n", name);
+		return true;
+	}
+	if (why) {
+		ksft_test_result_fail("%s: no alias in %d tries: %s\n", name,
+				      r->tries, why);
+		return true;
+	}
+	return false;
+}
+
 static void run_scenario(const struct scenario *sc, const char *policy)
 {
 	const char *suffix = !have_checker ? "no_checker_alias_unnoticed" :
@@ -548,15 +564,8 @@ static void run_scenario(const struct scenario *sc, const char *policy)
 		return;
 	}
 	print_run(sc, have_checker ? policy : "none", &r);
-	if (!r.v.oracle) {
-		ksft_test_result_fail("%s: no oracle (CONFIG_KRETPROBES)\n", name);
+	if (seed_unusable(name, &r, why))
 		return;
-	}
-	if (why) {
-		ksft_test_result_fail("%s: no alias in %d tries: %s\n", name,
-				      r.tries, why);
-		return;
-	}
 	failed = judge(sc, &r, policy);
 	if (failed)
 		ksft_test_result_fail("%s: %s\n", name, failed);
@@ -685,15 +694,8 @@ static void test_vmap_block(const char *policy)
 		       name, r.v.live_after_purge, r.v.live);
 	ksft_print_msg("%s: checker: purge misses +%ld, logged %d\n", name,
 		       missed, logged);
-	if (!r.v.oracle) {
-		ksft_test_result_fail("%s: no oracle (CONFIG_KRETPROBES)\n", name);
+	if (seed_unusable(name, &r, why))
 		return;
-	}
-	if (why) {
-		ksft_test_result_fail("%s: no alias in %d tries: %s\n", name,
-				      r.tries, why);
-		return;
-	}
 	failed = judge_vmap_block(&r, policy, bug, epoch, missed, logged);
 	if (failed)
 		ksft_test_result_fail("%s: %s\n", name, failed);
