@@ -674,6 +674,7 @@ static void pat_watch_verdict(const struct pat_watch *w, struct pat_verdict *v)
 	v->live_clean = w->live_clean;
 	v->purges = w->purges;
 	v->live_after_purge = w->live_after_purge;
+	v->alias_page = (w->va >> PAGE_SHIFT) & 0xffff;
 	v->missed = min_t(unsigned long, w->missed, U32_MAX);
 	for (i = 0; i < w->nr; i++) {
 		if (!test_bit(i, w->live) || !test_bit(i, w->flushed))
@@ -1046,11 +1047,8 @@ static int pat_realloc(struct page **pages, u32 nr, struct page **owner,
 	return 0;
 }
 
-/*
- * The stale TLB entries the oracle reads through belong to this CPU: the
- * whole scenario runs on it.
- */
-static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
+/* One seed: alias, free, reallocate and change @req's pages, watched. */
+static int pat_seed_run(struct pat_buf *buf, const struct pat_seed *req)
 {
 	bool full = req->alias == PAT_ALIAS_VMAP_BLOCK_FULL;
 	struct pat_fill fill = {};
@@ -1060,11 +1058,6 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 	u32 reused;
 	int ret;
 
-	if ((!pat_alias_valid(req->alias) && !full) ||
-	    !pat_mode_valid(req->mode) || req->flags)
-		return -EINVAL;
-	if (full && req->pages > BITS_PER_LONG)
-		return -E2BIG;
 	pages = pat_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
@@ -1097,6 +1090,46 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
 	if (full)
 		pat_fill_end(&fill);
 	pat_watch_free(w);
+	return ret;
+}
+
+/*
+ * Hold @pages of vmalloc space, unmapped, so that the next vmap() lands
+ * elsewhere.  Whether a stale TLB entry survives the unmap may depend on
+ * the address (under TCG, entries are evicted by index): a retry moves it.
+ */
+static struct vm_struct *pat_spacer_get(u32 pages)
+{
+	struct vm_struct *area;
+
+	if (!pages)
+		return NULL;
+	area = get_vm_area((unsigned long)pages << PAGE_SHIFT, VM_MAP);
+	return area ?: ERR_PTR(-ENOMEM);
+}
+
+/*
+ * The stale TLB entries the oracle reads through belong to this CPU: the
+ * whole scenario runs on it.
+ */
+static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
+{
+	bool full = req->alias == PAT_ALIAS_VMAP_BLOCK_FULL;
+	struct vm_struct *spacer;
+	int ret;
+
+	if ((!pat_alias_valid(req->alias) && !full) ||
+	    !pat_mode_valid(req->mode) || req->flags)
+		return -EINVAL;
+	if ((full && req->pages > BITS_PER_LONG) ||
+	    req->spacer > PAT_MAX_SPACER)
+		return -E2BIG;
+	spacer = pat_spacer_get(req->spacer);
+	if (IS_ERR(spacer))
+		return PTR_ERR(spacer);
+	ret = pat_seed_run(buf, req);
+	if (spacer)
+		free_vm_area(spacer);
 	return ret;
 }
 

@@ -62,7 +62,14 @@ struct pat_seed {
 	__u32 alias;	/* enum pat_alias */
 	__u32 mode;	/* enum pat_mode */
 	__u32 flags;	/* must be 0 */
+	/*
+	 * 0..PAT_MAX_SPACER pages of vmalloc space held before the alias is
+	 * made: a retry moves the alias to another address.
+	 */
+	__u32 spacer;
 };
+
+#define PAT_MAX_SPACER	64
 
 /*
  * What the last ALLOC or SEED saw.  The first five fields are the checker's
@@ -87,6 +94,7 @@ struct pat_verdict {
 	__u32 missed;		/* probe hits lost: the oracle is incomplete */
 	/* Of the live pages, readable after the first vm_unmap_aliases() returned */
 	__u32 live_after_purge;
+	__u32 alias_page;	/* low 16 bits of the alias address's page number */
 };
 
 /* Time set_pages_array_wc() + set_pages_array_wb() rounds in the kernel. */

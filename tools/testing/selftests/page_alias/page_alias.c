@@ -358,10 +358,16 @@ static int vgem_seed(int fd, const struct scenario *sc, struct pat_verdict *v)
 	return ret;
 }
 
-static int seed(int fd, const struct scenario *sc, struct pat_verdict *v)
+/*
+ * @try: 1 for a first try; later tries hold vmalloc space before the alias
+ * so that it lands at another address.
+ */
+static int seed(int fd, const struct scenario *sc, struct pat_verdict *v,
+		int try)
 {
 	struct pat_seed req = {
 		.pages = sc->pages, .alias = sc->alias, .mode = sc->mode,
+		.spacer = try - 1,
 	};
 	int ret;
 
@@ -435,7 +441,7 @@ static int seed_alias(const struct scenario *sc, struct seed_run *r,
 		fd = dev_open();
 		kfd = kmsg_open();
 		stats_get(&r->a);
-		ret = seed(fd, sc, &r->v);
+		ret = seed(fd, sc, &r->v, r->tries);
 		stats_get(&r->b);
 		memset(counts, 0, sizeof(counts));
 		kmsg_count_each(kfd, needles, counts, 2);
@@ -454,7 +460,7 @@ static int seed_alias(const struct scenario *sc, struct seed_run *r,
 
 /*
  * retried for P/E/F/M = other pages / no stale entry / cleaned elsewhere /
- * the oracle missed a probe hit.
+ * the oracle missed a probe hit; alias page: low bits of its page number.
  * oracle: live A/B/C = alias pages readable right after the unmap / reused
  * pages readable just before the change / of those, called clean by the
  * checker; flushed D/E = live pages a flush covered while still WB / first
@@ -465,10 +471,10 @@ static void print_run(const struct scenario *sc, const char *policy,
 {
 	const struct pat_verdict *v = &r->v;
 
-	ksft_print_msg("%s/%s: pages %u reused %u; tries %d, retried for %d/%d/%d/%d\n",
+	ksft_print_msg("%s/%s: pages %u reused %u; tries %d, retried for %d/%d/%d/%d, alias page %#x\n",
 		       sc->name, policy, v->pages, v->reused, r->tries,
 		       r->other_pages, r->no_stale_entry, r->cleaned_elsewhere,
-		       r->oracle_missed);
+		       r->oracle_missed, v->alias_page);
 	ksft_print_msg("%s/%s: oracle: live %u/%u/%u flushed %u/%u purges %u missed %u\n",
 		       sc->name, policy, v->live_unmapped, v->live,
 		       v->live_clean, v->flushed, v->flushed_other, v->purges,
@@ -662,7 +668,7 @@ static void test_vmap_block(const char *policy)
 		kfd = kmsg_open();
 		stats_get(&r.a);
 		missed = stat_read("purge_missed");
-		ret = seed(fd, sc, &r.v);
+		ret = seed(fd, sc, &r.v, r.tries);
 		missed = stat_read("purge_missed") - missed;
 		stats_get(&r.b);
 		logged = kmsg_count(kfd, PURGE_MISSED);
@@ -891,6 +897,9 @@ static void test_bad_ioctls(void)
 	else
 		ksft_test_result_fail("bad_handoff_twice: the first HANDOFF failed\n");
 	expect_err(ioc(fd, PAT_IOC_FREE, NULL), 0, "free_handoff");
+	sd.spacer = PAT_MAX_SPACER + 1;
+	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -E2BIG, "bad_seed_spacer");
+	sd.spacer = 0;
 	sd.mode = 0;
 	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -EINVAL, "bad_seed_mode");
 	expect_err(ioc(fd, PAT_IOC_VERDICT, NULL), -EFAULT, "bad_verdict_null");
@@ -1022,7 +1031,7 @@ static void *ttm_worker(void *arg)
 		struct pat_alloc al = { .pages = 1 + i % 16,
 					.mode = i & 1 ? PAT_MODE_TTM_WC : PAT_MODE_TTM_UC };
 		int ret = (c->alloc_only || i % 3) ?
-			  ioc(fd, PAT_IOC_ALLOC, &al) : seed(fd, sc, &v);
+			  ioc(fd, PAT_IOC_ALLOC, &al) : seed(fd, sc, &v, 1);
 
 		if (!ret)
 			ret = ioc(fd, PAT_IOC_VERDICT, &v);
@@ -1698,7 +1707,7 @@ static int bug_mode(void)
 	ksft_set_plan(1);
 	ksft_print_msg("seed scenario under policy %s: the kernel must BUG()\n",
 		       policy_get());
-	seed(fd, &scenarios[0], &v);
+	seed(fd, &scenarios[0], &v, 1);
 	ksft_test_result_fail("bug_policy_stops_kernel: alive, reused %u dirty %u\n",
 			      v.reused, v.dirty_before);
 	ksft_finished();
@@ -1825,7 +1834,7 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 3 + 1 + 2 + 34 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS);
+	ksft_set_plan(3 * nsc + 3 + 1 + 2 + 35 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	/* First, while the report rate limit has room: their reports print. */
 	if (policy_set("warn"))
