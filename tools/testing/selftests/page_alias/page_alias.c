@@ -460,7 +460,7 @@ static int seed_alias(const struct scenario *sc, struct seed_run *r,
 
 /*
  * retried for P/E/F/M = other pages / no stale entry / cleaned elsewhere /
- * the oracle missed a probe hit; alias page: low bits of its page number.
+ * the oracle missed a probe hit; at: low bits of the alias's page number.
  * oracle: live A/B/C = alias pages readable right after the unmap / reused
  * pages readable just before the change / of those, called clean by the
  * checker; flushed D/E = live pages a flush covered while still WB / first
@@ -471,10 +471,10 @@ static void print_run(const struct scenario *sc, const char *policy,
 {
 	const struct pat_verdict *v = &r->v;
 
-	ksft_print_msg("%s/%s: pages %u reused %u; tries %d, retried for %d/%d/%d/%d, alias page %#x\n",
-		       sc->name, policy, v->pages, v->reused, r->tries,
-		       r->other_pages, r->no_stale_entry, r->cleaned_elsewhere,
-		       r->oracle_missed, v->alias_page);
+	ksft_print_msg("%s/%s: pages %u reused %u at %#x; tries %d, retried for %d/%d/%d/%d\n",
+		       sc->name, policy, v->pages, v->reused, v->alias_page,
+		       r->tries, r->other_pages, r->no_stale_entry,
+		       r->cleaned_elsewhere, r->oracle_missed);
 	ksft_print_msg("%s/%s: oracle: live %u/%u/%u flushed %u/%u purges %u missed %u\n",
 		       sc->name, policy, v->live_unmapped, v->live,
 		       v->live_clean, v->flushed, v->flushed_other, v->purges,
