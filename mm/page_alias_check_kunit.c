@@ -795,14 +795,29 @@ static int pac_flush_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * A post handler keeps a kprobe from being optimized into a jump.  An
+ * optimized probe is unoptimized later, by a worker, after it was
+ * unregistered; on a KCSAN kernel a later test's flush_tlb_kernel_range()
+ * once hit the int3 of that window with no kprobe left to claim it
+ * ("Oops: int3").
+ */
+static void pac_kp_post(struct kprobe *p, struct pt_regs *regs,
+			unsigned long flags)
+{
+}
+
 static struct kprobe pac_purge_kp = {
 	.symbol_name = "vm_unmap_aliases",
 	.pre_handler = pac_purge_pre,
+	.post_handler = pac_kp_post,
 };
 
 static struct kprobe pac_flush_kp[] = {
-	{ .symbol_name = "flush_tlb_kernel_range", .pre_handler = pac_flush_pre },
-	{ .symbol_name = "flush_tlb_all", .pre_handler = pac_flush_pre },
+	{ .symbol_name = "flush_tlb_kernel_range", .pre_handler = pac_flush_pre,
+	  .post_handler = pac_kp_post },
+	{ .symbol_name = "flush_tlb_all", .pre_handler = pac_flush_pre,
+	  .post_handler = pac_kp_post },
 };
 
 static void pac_probes_off(void *unused)
@@ -936,25 +951,44 @@ static void cpa_512_clean_pages_walked(struct kunit *test)
  */
 static void flush_walk_drops_lock(struct kunit *test)
 {
-	unsigned long seq, lo = ULONG_MAX, hi = 0, addr, held;
+	unsigned long seq, lo, hi, addr, held;
 	struct page *page;
-	int i;
+	int i, tries;
 
 	pac_need_strict(test);
 	page = pac_alloc_page(test);
-	pac_settle();
-	/* Entries recorded after this are newer than the "flush". */
-	seq = __page_alias_check_flush_begin();
-	for (i = 0; i < PAC_TEST_WALK_ENTRIES; i++) {
-		addr = pac_vmap_one(test, page);
-		vunmap((void *)addr);
-		lo = min(lo, addr);
-		hi = max(hi, addr + PAGE_SIZE);
+	for (tries = 1; ; tries++) {
+		pac_settle();
+		/* Entries recorded after this are newer than the "flush". */
+		seq = __page_alias_check_flush_begin();
+		lo = ULONG_MAX;
+		hi = 0;
+		for (i = 0; i < PAC_TEST_WALK_ENTRIES; i++) {
+			addr = pac_vmap_one(test, page);
+			vunmap((void *)addr);
+			lo = min(lo, addr);
+			hi = max(hi, addr + PAGE_SIZE);
+		}
+		/*
+		 * Another task's purge flushes our lazy areas too (seen on
+		 * a slow KCSAN kernel): then the walk has too few entries.
+		 */
+		if (page_alias_check_pfn(pfn_of(page)) > 2 * 256)
+			break;
+		pac_vmalloc_purge();
+		if (tries == 4) {
+			__free_page(page);
+			kunit_skip(test, "other flushes took our entries in %d tries",
+				   tries);
+		}
 	}
-	/* (Someone else's flush may have covered a few of them.) */
-	KUNIT_EXPECT_GT(test, page_alias_check_pfn(pfn_of(page)), 2 * 256);
+	kunit_info(test, "tries %d\n", tries);
 	WRITE_ONCE(pac_walk_hold_max, 0);
-	__page_alias_check_flush_end(lo, hi, seq);
+	/*
+	 * Leave the highest entry out of the range: a range that takes in
+	 * the whole log retires a prefix instead of walking.
+	 */
+	__page_alias_check_flush_end(lo, hi - PAGE_SIZE, seq);
 	/* All visited, none dropped, the lock released every batch. */
 	KUNIT_EXPECT_GT(test, page_alias_check_pfn(pfn_of(page)), 2 * 256);
 	held = READ_ONCE(pac_walk_hold_max);
