@@ -10,7 +10,8 @@
 #        profiles the load twice in one boot, tracking paused first, and
 #        prints the ticks each function gained with tracking on.
 # Env:   PROFILE_VMASK (test_vmalloc run_test_mask, 0x4bf), PROFILE_VLOOPS
-#        (20000), PROFILE_TOP (25 functions).
+#        (20000; with PROFILE_LOAD=fork, fork+exit children instead of
+#        test_vmalloc), PROFILE_TOP (25 functions).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -18,6 +19,8 @@ source "$(dirname "$0")/lib.sh"
 VMASK=${PROFILE_VMASK:-0x4bf}
 VLOOPS=${PROFILE_VLOOPS:-20000}
 TOP=${PROFILE_TOP:-25}
+LOAD=${PROFILE_LOAD:-vmalloc}
+[[ $LOAD == vmalloc || $LOAD == fork ]] || die "PROFILE_LOAD must be vmalloc or fork, not '$LOAD'"
 [[ $VMASK =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] || die "PROFILE_VMASK must be a number"
 [[ $VLOOPS =~ ^[0-9]+$ && $TOP =~ ^[0-9]+$ ]] || die "PROFILE_VLOOPS and PROFILE_TOP must be numbers"
 
@@ -32,7 +35,7 @@ for args in "$@"; do
 	stage "profile run $i: ${args:-(defaults)}"
 	PAC_TIMEOUT=1800 "$PAC_ROOT/scripts/boot.sh" "$dir" "$B/arch/x86/boot/bzImage" \
 		"$B/initramfs.cpio.gz" \
-		"pac.run=profile kunit.enable=0 profile=2 pac.vmask=$VMASK pac.vloops=$VLOOPS $args" ||
+		"pac.run=profile kunit.enable=0 profile=2 pac.vmask=$VMASK pac.vloops=$VLOOPS pac.pload=$LOAD $args" ||
 		{ tail -n 30 "$dir/serial.log"; die "profile boot $i failed (logs in $dir)"; }
 	for kind in PROFILE PROFILE-paused; do
 		sed -n "s/^# $kind //p" "$dir/ktap.log" | tr -d '\r' | base64 -d 2>/dev/null |

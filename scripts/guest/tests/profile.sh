@@ -6,6 +6,8 @@
 # "# PROFILE " comment lines for the host to resolve against System.map.
 # pac.paired=1: first the same load with tracking paused (debugfs
 # "enabled"), as "# PROFILE-paused " lines: both profiles from one boot.
+# pac.pload=fork: the load is pac_macro's fork+exit loop (pac.vloops
+# children) instead of test_vmalloc.
 . /pac-lib.sh
 echo "KTAP version 1"
 echo "1..1"
@@ -17,7 +19,11 @@ fi
 EN=/sys/kernel/debug/page_alias_check/enabled
 load() { # prefix
 	echo 0 >/proc/profile
-	/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=2" >/dev/null
+	if [ "$(arg pac.pload)" = fork ]; then
+		/bin/pac_macro fork "$(arg pac.vloops)" | sed 's/^/# /'
+	else
+		/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=2" >/dev/null
+	fi
 	gzip -c /proc/profile | base64 | sed "s/^/# $1 /"
 }
 if [ "$(arg pac.paired)" = 1 ]; then
