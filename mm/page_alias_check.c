@@ -716,7 +716,7 @@ static __always_inline void
 pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 	     bool (*fn)(struct pac_entry *e, void *arg), void *arg)
 {
-	unsigned int i, gen, nd = 0;
+	unsigned int i, gen, nd = 0, visited = 0;
 	unsigned long flags, held = 0;
 
 	/* Unlocked: a log missed here could only hold entries that stay. */
@@ -737,6 +737,7 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 		}
 		pac_walk_held(++held);
 		if (held == PAC_WALK_BATCH && i + 1 != log->tail) {
+			visited += held;
 			pac_log_relock(log, &flags, nd);
 			nd = 0;
 			held = 0;
@@ -750,6 +751,7 @@ pac_log_walk(struct pac_log *log, unsigned long start, unsigned long last,
 	pac_log_trim(log);
 	spin_unlock_irqrestore(&log->lock, flags);
 	pac_retired(nd);
+	pac_stat_add(entries_walked, visited + held);
 }
 
 /* pac_log_walk() on every CPU's log. */

@@ -62,6 +62,7 @@ struct pac_stats {
 	long lazy_unmaps;		/* entries ever recorded */
 	long flushes_seen;		/* kernel TLB flushes observed */
 	long entries_flushed;		/* entries dropped by a flush */
+	long entries_walked;		/* entries visited by walks */
 	long untracked;			/* entries not recordable: purge instead */
 	long checks;			/* requests checked (policy not off) */
 	long checks_clean;		/* ... with no alias */

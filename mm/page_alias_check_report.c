@@ -203,6 +203,7 @@ static const struct {
 	PAC_STAT(lazy_unmaps),
 	PAC_STAT(flushes_seen),
 	PAC_STAT(entries_flushed),
+	PAC_STAT(entries_walked),
 	PAC_STAT(untracked),
 	PAC_STAT(checks),
 	PAC_STAT(checks_clean),
