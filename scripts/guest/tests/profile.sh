@@ -25,6 +25,8 @@ load() { # prefix
 		/bin/pac_insmod "$ko" "run_test_mask=$(arg pac.vmask) test_loop_count=$(arg pac.vloops) nr_threads=2" >/dev/null
 	fi
 	gzip -c /proc/profile | base64 | sed "s/^/# $1 /"
+	[ -r /sys/kernel/debug/page_alias_check/stats ] &&
+		sed "s/^/# $1-stats /" /sys/kernel/debug/page_alias_check/stats
 }
 if [ "$(arg pac.paired)" = 1 ]; then
 	if ! echo 0 >$EN; then
