@@ -14,6 +14,7 @@
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/mm.h>
+#include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/seq_file.h>
@@ -63,6 +64,22 @@ static void pac_report_details(bool diag,
 	}
 }
 
+#define PAC_RULE \
+	"==================================================================\n"
+
+/*
+ * The end of every report of a bug (not of the lazy-alias diagnostic,
+ * whose alias the caller's own purge covers): like KASAN and KFENCE, taint
+ * the kernel and honour panic_on_warn; under "bug", stop it.
+ */
+static void pac_report_end(int policy)
+{
+	pr_err(PAC_RULE);
+	add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
+	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+	check_panic_on_warn("page_alias_check");
+}
+
 static bool pac_report_allowed_rs(int policy, struct ratelimit_state *rs)
 {
 	pac_stat_inc(reports);
@@ -93,23 +110,22 @@ void pac_report_alias(const struct page_alias_check_req *req,
 	if (!is_bug && policy != PAGE_ALIAS_CHECK_BUG) {
 		if (!pac_report_allowed_rs(policy, &pac_lazy_rs))
 			return;
-		pr_warn("==================================================================\n");
+		pr_warn(PAC_RULE);
 		pr_warn("page_alias_check: lazy alias pfn:%lx unflushed:%d policy:%s, purged\n",
 			pfn, page_alias_check_pfn(pfn),
 			page_alias_check_policy_name(policy));
 		pac_report_details(true, req, pfn, ndirty);
-		pr_warn("==================================================================\n");
+		pr_warn(PAC_RULE);
 		return;
 	}
 	if (!pac_report_allowed(policy))
 		return;
-	pr_err("==================================================================\n");
+	pr_err(PAC_RULE);
 	pr_err("BUG: page_alias_check: unflushed alias pfn:%lx unflushed:%d policy:%s\n",
 	       pfn, page_alias_check_pfn(pfn),
 	       page_alias_check_policy_name(policy));
 	pac_report_details(false, req, pfn, ndirty);
-	pr_err("==================================================================\n");
-	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+	pac_report_end(policy);
 }
 
 void pac_report_purge_missed(const struct page_alias_check_req *req,
@@ -117,12 +133,12 @@ void pac_report_purge_missed(const struct page_alias_check_req *req,
 {
 	if (!pac_report_allowed(PAGE_ALIAS_CHECK_WARN))
 		return;
-	pr_err("==================================================================\n");
+	pr_err(PAC_RULE);
 	pr_err("BUG: page_alias_check: purge missed alias pfn:%lx unflushed:%d\n",
 	       pfn, page_alias_check_pfn(pfn));
 	pr_err("vm_unmap_aliases() returned but no TLB flush covered the stale mapping; flushing all\n");
 	pac_report_details(false, req, pfn, ndirty);
-	pr_err("==================================================================\n");
+	pac_report_end(PAGE_ALIAS_CHECK_WARN);
 }
 
 static void pac_report_mapped_by(depot_stack_handle_t stack)
@@ -144,7 +160,7 @@ void pac_report_live_alias(const struct page_alias_check_req *req,
 		return;
 	if (req->describe)
 		req->describe(req, pfn, change, sizeof(change));
-	pr_err("==================================================================\n");
+	pr_err(PAC_RULE);
 	pr_err("BUG: page_alias_check: live alias pfn:%lx mapped:%d policy:%s\n",
 	       pfn, count, page_alias_check_policy_name(policy));
 	pr_err("%s%s%s: page becomes %s while %d live kernel mapping(s) are %s\n",
@@ -152,8 +168,7 @@ void pac_report_live_alias(const struct page_alias_check_req *req,
 	       change, pac_mode_name(new_mode), count, pac_mode_name(live_mode));
 	dump_stack();
 	pac_report_mapped_by(mapped_by);
-	pr_err("==================================================================\n");
-	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+	pac_report_end(policy);
 }
 
 void pac_report_map_conflict(unsigned long pfn, int mode, int other,
@@ -162,15 +177,14 @@ void pac_report_map_conflict(unsigned long pfn, int mode, int other,
 {
 	if (!pac_report_allowed(policy))
 		return;
-	pr_err("==================================================================\n");
+	pr_err(PAC_RULE);
 	pr_err("BUG: page_alias_check: map mode conflict pfn:%lx policy:%s\n",
 	       pfn, page_alias_check_policy_name(policy));
 	pr_err("kernel mapping made %s while %s of the page is %s\n",
 	       pac_mode_name(mode), other_what, pac_mode_name(other));
 	dump_stack();
 	pac_report_mapped_by(other_by);
-	pr_err("==================================================================\n");
-	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+	pac_report_end(policy);
 }
 
 void pac_report_freed_mapped(struct page *page, unsigned int order,
@@ -180,15 +194,14 @@ void pac_report_freed_mapped(struct page *page, unsigned int order,
 {
 	if (!pac_report_allowed(policy))
 		return;
-	pr_err("==================================================================\n");
+	pr_err(PAC_RULE);
 	pr_err("BUG: page_alias_check: freed while mapped pfn:%lx mapped:%d policy:%s\n",
 	       pfn, count, page_alias_check_policy_name(policy));
 	pr_err("order-%u free of pfn:%lx: %lu page(s) still have live kernel mappings (%s)\n",
 	       order, page_to_pfn(page), nmapped, pac_mode_name(mode));
 	dump_stack();
 	pac_report_mapped_by(mapped_by);
-	pr_err("==================================================================\n");
-	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
+	pac_report_end(policy);
 }
 
 /* ---- debugfs ------------------------------------------------------------ */

@@ -119,6 +119,7 @@ run() { # label variant smp "args" [dir suffix]
 	local boot=${5:--1}
 	sed -n "s/^# VMALLOC,\([^,]*\),/\1,${boot#-}:/p" "$dir/ktap.log" >>"$OUT/vmalloc.csv"
 	sed -n "s/^# MACRO,\([^,]*\),/\1,${boot#-}:/p" "$dir/ktap.log" >>"$OUT/macro.csv"
+	sed -n "s/^# MACROWORK,\([^,]*\),/\1,${boot#-}:/p" "$dir/ktap.log" >>"$OUT/macro_work.csv"
 	[[ -n ${5:-} ]] ||
 		echo "$label,$(grep -a -o 'allocated [0-9]* bytes of page_ext' "$dir/serial.log" | grep -o '[0-9]*' || echo 0)" >>"$OUT/page_ext.csv"
 }

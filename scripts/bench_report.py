@@ -187,6 +187,29 @@ def macro_table(out):
                  'load (time per operation, + is slower)', loads, higher_is_better=True)
 
 
+def macro_work_table(out):
+    """What the checker did per macro operation in the default boots."""
+    path = os.path.join(out, 'macro_work.csv')
+    if not os.path.exists(path):
+        return
+    work = {}
+    with open(path) as f:
+        for label, _load, test, ops, unmaps, checks in csv.reader(f):
+            if label == 'default':
+                w = work.setdefault(test, [0, 0, 0])
+                w[0] += int(ops)
+                w[1] += int(unmaps)
+                w[2] += int(checks)
+    if not work:
+        return
+    print('macro loops, default boots, loads with tracking on: what the checker did per operation')
+    print('  %-28s %12s %14s %12s' % ('test', 'operations', 'lazy unmaps/op', 'checks/op'))
+    for test, (ops, unmaps, checks) in sorted(work.items()):
+        print('  %-28s %12d %14.2f %12.2f' % (test, ops, unmaps / max(ops, 1),
+                                                checks / max(ops, 1)))
+    print()
+
+
 def live_cpa_table(rows):
     print('CPA cost of live tracking: policy purge, median us per round, live on vs off')
     for backlog in ('busy', 'backlog'):
@@ -241,6 +264,7 @@ def main():
     live_cpa_table(rows)
     vmalloc_table(out)
     macro_table(out)
+    macro_work_table(out)
     memory_table(out)
     plot(rows, out)
     print('csv: %s/bench-full.csv %s/vmalloc.csv %s/macro.csv' % (out, out, out))

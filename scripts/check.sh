@@ -556,6 +556,9 @@ for s in $SUITES; do
 	bug)
 		boot bug on "pac.run=bug kunit.enable=0 page_alias_check=bug" \
 			--expect-panic 'BUG: page_alias_check: unflushed alias pfn:[0-9a-f]+ unflushed:[0-9]+ policy:bug(.|\n)*kernel BUG at .*mm/page_alias_check_report.c'
+		# Under "warn", a report of a bug honours panic_on_warn.
+		boot bug-panic-on-warn on "pac.run=live kunit.enable=0 page_alias_check=warn page_alias_check_live=on panic_on_warn=1" \
+			--expect-panic 'BUG: page_alias_check: live alias pfn:[0-9a-f]+ (.|\n)*Kernel panic - not syncing: page_alias_check: panic_on_warn set'
 		;;
 	real)
 		# Real in-tree users (scripts/config/real.config), under warn:

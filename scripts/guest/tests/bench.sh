@@ -86,22 +86,31 @@ if [ -b /dev/vda ] && [ "${xloops:-0}" -gt 0 ] && mkdir -p /mnt/x &&
 elif [ "${xloops:-0}" -gt 0 ]; then
 	echo "# no XFS walk: $(cat /tmp/mount.err 2>/dev/null || echo no /dev/vda)"
 fi
+PS=/sys/kernel/debug/page_alias_check/stats
+pstat() { sed -n "s/^$1: //p" $PS 2>/dev/null | grep . || echo 0; }
+# macro label load test pac_macro-args...: one macro row, and what the
+# checker did meanwhile (lazy unmaps recorded, checks) as a MACROWORK row.
+macro() {
+	m_l=$1 m_r=$2 m_t=$3
+	shift 3
+	m_u=$(pstat lazy_unmaps) m_c=$(pstat checks)
+	out=$(/bin/pac_macro "$@") || return 0
+	echo "# MACRO,$m_l,$m_r,$m_t,$(echo "$out" | sed 's/.*ops_per_sec //')"
+	echo "# MACROWORK,$m_l,$m_r,$m_t,$(echo "$out" | sed 's/^ops \([0-9]*\).*/\1/'),$(($(pstat lazy_unmaps) - m_u)),$(($(pstat checks) - m_c))"
+}
 macro_load() { # label load
-	out=$(/bin/pac_macro fork "$loops") &&
-		echo "# MACRO,$1,$2,fork_exit,$(echo "$out" | sed 's/.*ops_per_sec //')"
-	[ -n "$lkm" ] && out=$(/bin/pac_macro module "$lkm" test_module $((loops / 10))) &&
-		echo "# MACRO,$1,$2,module_load,$(echo "$out" | sed 's/.*ops_per_sec //')"
-	[ -n "$xdir" ] && out=$(/bin/pac_macro dir "$xdir" "$xloops") &&
-		echo "# MACRO,$1,$2,xfs_dir_walk,$(echo "$out" | sed 's/.*ops_per_sec //')"
+	macro "$1" "$2" fork_exit fork "$loops"
+	[ -n "$lkm" ] && macro "$1" "$2" module_load module "$lkm" test_module $((loops / 10))
+	[ -n "$xdir" ] && macro "$1" "$2" xfs_dir_walk dir "$xdir" "$xloops"
 	# vgem beside a lazy backlog (the CPA bench's vmap loop).
 	if [ -e /dev/dri/card0 ] && [ -e /dev/page_alias_test ]; then
 		/bin/page_alias_bench --backlog 3600 &
 		bl=$!
-		out=$(/bin/pac_macro vgem $((loops / 4))) &&
-			echo "# MACRO,$1,$2,vgem_dumb_backlog,$(echo "$out" | sed 's/.*ops_per_sec //')"
+		macro "$1" "$2" vgem_dumb_backlog vgem $((loops / 4))
 		kill $bl
 		wait $bl 2>/dev/null
 	fi
+	return 0
 }
 if [ -n "$loops" ] && [ "$loops" -gt 0 ]; then
 	r=0

@@ -1261,6 +1261,32 @@ static void test_bad_live_ioctls(void)
 
 #define NR_LIVE_TESTS	(ARRAY_SIZE(live_cases) + 6)
 
+/*
+ * After the live cases' reports of bugs under "warn": the kernel must be
+ * tainted "B" (bad page), as KASAN and KFENCE taint it.
+ */
+static void test_report_taints(void)
+{
+	const char *name = "bug_report_taints_kernel";
+	unsigned long taint = 0;
+	FILE *f;
+
+	if (stat_read("live") != 1) {
+		ksft_test_result_skip("%s: no live tracking, no report\n", name);
+		return;
+	}
+	f = fopen("/proc/sys/kernel/tainted", "r");
+	if (!f || fscanf(f, "%lu", &taint) != 1) {
+		ksft_test_result_fail("%s: cannot read /proc/sys/kernel/tainted\n",
+				      name);
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	ksft_test_result(taint & (1UL << 5), "%s (tainted %#lx)\n", name, taint);
+}
+
 /* ---- vgem ---------------------------------------------------------------- */
 
 /* vgem's dumb buffers get the pages: its report must name its get_pages. */
@@ -1834,12 +1860,13 @@ int main(int argc, char **argv)
 		ksft_finished();
 	}
 
-	ksft_set_plan(3 * nsc + 3 + 1 + 2 + 35 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS);
+	ksft_set_plan(3 * nsc + 3 + 1 + 2 + 35 + 7 + 10 + 1 + 2 + NR_LIVE_TESTS + 1);
 	snprintf(saved, sizeof(saved), "%s", policy_get());
 	/* First, while the report rate limit has room: their reports print. */
 	if (policy_set("warn"))
 		ksft_exit_fail_msg("cannot set policy warn\n");
 	test_live();
+	test_report_taints();
 	test_bad_live_ioctls();
 	/* Let the report rate limit (10 per 5 s) refill for the seeds. */
 	sleep(6);
