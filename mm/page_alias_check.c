@@ -1290,12 +1290,13 @@ static void pac_purge(void)
 	pac_unmap_aliases();
 }
 
-struct pac_scan {
+/* What a check found in its request. */
+struct pac_scan_state {
 	unsigned long dirty, first_pfn, unknown;
 };
 
 /* Count the pages of @l that have live entries into @scan; empty @l. */
-static void pac_scan_lookup(struct pac_lookup *l, struct pac_scan *scan)
+static void pac_scan_lookup(struct pac_lookup *l, struct pac_scan_state *scan)
 {
 	unsigned int i;
 
@@ -1313,7 +1314,7 @@ static void pac_scan_lookup(struct pac_lookup *l, struct pac_scan *scan)
  */
 static void pac_scan_rec(const struct page_alias_check_req *req,
 			 unsigned long i, unsigned long pfn,
-			 struct pac_scan *scan, bool *live, int policy)
+			 struct pac_scan_state *scan, bool *live, int policy)
 {
 	struct page_ext *ext;
 	struct pac_rec *rec;
@@ -1338,7 +1339,7 @@ static void pac_scan_rec(const struct page_alias_check_req *req,
  * pages per walk, in request order.
  */
 static void pac_scan(const struct page_alias_check_req *req,
-		     struct pac_scan *scan, int policy)
+		     struct pac_scan_state *scan, int policy)
 {
 	bool live = req->new_mode && pac_live_enabled();
 	struct pac_lookup l = {};
@@ -1478,7 +1479,7 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
  * counted, reported only on request.
  */
 static void pac_found_lazy_alias(const struct page_alias_check_req *req,
-				 const struct pac_scan *scan, int policy)
+				 const struct pac_scan_state *scan, int policy)
 {
 	pac_stat_inc(aliases_found);
 	pac_stat_add(alias_pages, scan->dirty);
@@ -1513,7 +1514,7 @@ static void pac_found_lazy_alias(const struct page_alias_check_req *req,
 void page_alias_check_pages(const struct page_alias_check_req *req)
 {
 	int policy = READ_ONCE(page_alias_check_policy);
-	struct pac_scan scan;
+	struct pac_scan_state scan;
 	unsigned long seq = 0;
 	int pauses = 1;
 

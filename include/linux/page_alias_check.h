@@ -10,6 +10,7 @@
 #include <linux/jump_label.h>
 #include <linux/pgtable.h>
 #include <linux/types.h>
+#include <linux/vmalloc.h>
 
 struct page;
 
@@ -280,8 +281,6 @@ static inline void page_alias_check_free(struct page *page, unsigned int order) 
 static inline bool page_alias_check_active(void) { return false; }
 static inline int page_alias_check_live(unsigned long pfn, int *mode) { return 0; }
 static inline int page_alias_check_pfn(unsigned long pfn) { return 0; }
-
-void vm_unmap_aliases(void);
 
 static inline void page_alias_check_pages(const struct page_alias_check_req *req)
 {
