@@ -159,3 +159,23 @@ pac_patches() {
 			fi
 		done
 }
+
+# vmap_block_fix FILE: does FILE (a tree's mm/vmalloc.c) carry 6.5's
+# "mm/vmalloc: prevent stale TLBs in fully utilized blocks" (fc1e0d980037)?
+# Without it _vm_unmap_aliases() walks the per-CPU free lists of
+# vmap_blocks (list_for_each_entry_rcu(vb, &vbq->free, ...)), which a
+# fully used block is not on; with it, an xarray of all blocks
+# (xa_for_each).  Prints "absent" or "present"; fails if it finds neither.
+vmap_block_fix() {
+	local body
+	body=$(awk '/^static void _vm_unmap_aliases\(/ { on = 1 } on { print } on && /^}/ { exit }' "$1") ||
+		return 1
+	if grep -q 'list_for_each_entry_rcu(vb, &vbq->free,' <<<"$body"; then
+		echo absent
+	elif grep -q 'xa_for_each(' <<<"$body"; then
+		echo present
+	else
+		printf 'page_alias_check: error: %s: _vm_unmap_aliases() walks neither the per-CPU free lists nor an xarray of vmap_blocks: cannot tell whether the 6.5 vmap_block fix is there\n' "$1" >&2
+		return 1
+	fi
+}
