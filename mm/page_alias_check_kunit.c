@@ -778,8 +778,20 @@ static void walk_finds_moved_entries(struct kunit *test)
 #define PAC_BATCH_PAGES	512
 
 #ifdef CONFIG_KPROBES
+/*
+ * The suite's kprobes are registered once and never unregistered: their
+ * handlers do nothing while no test watches (pac_probe_task NULL).  Taking
+ * a probe out patches the text again while other CPUs run it, and twice a
+ * CPU was then caught on an int3 that no kprobe claimed any more: "Oops:
+ * int3" at flush_tlb_kernel_range+0x1 on a KCSAN kernel, and an endless
+ * int3 at flush_tlb_all+0x1 on 6.1 (RCU stall) right after the early
+ * kretprobes below were unregistered.  A post handler keeps these from
+ * being optimized into jumps, which a worker would undo later.
+ */
 static struct task_struct *pac_probe_task;
 static atomic_t pac_purges_seen, pac_foreign_flushes;
+static DEFINE_MUTEX(pac_probes_lock);
+static int pac_probes_err = -EAGAIN;	/* until registered */
 
 static int pac_purge_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -790,18 +802,13 @@ static int pac_purge_pre(struct kprobe *p, struct pt_regs *regs)
 
 static int pac_flush_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	if (current != READ_ONCE(pac_probe_task))
+	struct task_struct *task = READ_ONCE(pac_probe_task);
+
+	if (task && current != task)
 		atomic_inc(&pac_foreign_flushes);
 	return 0;
 }
 
-/*
- * A post handler keeps a kprobe from being optimized into a jump.  An
- * optimized probe is unoptimized later, by a worker, after it was
- * unregistered; on a KCSAN kernel a later test's flush_tlb_kernel_range()
- * once hit the int3 of that window with no kprobe left to claim it
- * ("Oops: int3").
- */
 static void pac_kp_post(struct kprobe *p, struct pt_regs *regs,
 			unsigned long flags)
 {
@@ -822,36 +829,31 @@ static struct kprobe pac_flush_kp[] = {
 
 static void pac_probes_off(void *unused)
 {
+	WRITE_ONCE(pac_probe_task, NULL);
+}
+
+/* Register the probes at the first use; 0 or why they are not there. */
+static int pac_probes_register(void)
+{
 	int i;
 
-	unregister_kprobe(&pac_purge_kp);
-	for (i = 0; i < ARRAY_SIZE(pac_flush_kp); i++)
-		unregister_kprobe(&pac_flush_kp[i]);
-	WRITE_ONCE(pac_probe_task, NULL);
+	mutex_lock(&pac_probes_lock);
+	if (pac_probes_err == -EAGAIN) {
+		pac_probes_err = register_kprobe(&pac_purge_kp);
+		for (i = 0; !pac_probes_err && i < ARRAY_SIZE(pac_flush_kp); i++)
+			pac_probes_err = register_kprobe(&pac_flush_kp[i]);
+	}
+	mutex_unlock(&pac_probes_lock);
+	return pac_probes_err;
 }
 
 /* Watch this task's purges and other tasks' kernel TLB flushes. */
 static void pac_probes_on(struct kunit *test)
 {
-	int i;
-
+	if (pac_probes_register())
+		KUNIT_FAIL_AND_ABORT(test, "cannot probe the TLB flushes (%d)",
+				     pac_probes_err);
 	WRITE_ONCE(pac_probe_task, current);
-	/* A kprobe registered before keeps its address: name it again. */
-	pac_purge_kp.addr = NULL;
-	pac_purge_kp.flags = 0;
-	KUNIT_ASSERT_EQ(test, register_kprobe(&pac_purge_kp), 0);
-	for (i = 0; i < ARRAY_SIZE(pac_flush_kp); i++) {
-		pac_flush_kp[i].addr = NULL;
-		pac_flush_kp[i].flags = 0;
-		if (register_kprobe(&pac_flush_kp[i]))
-			break;
-	}
-	if (i < ARRAY_SIZE(pac_flush_kp)) {
-		while (i--)
-			unregister_kprobe(&pac_flush_kp[i]);
-		unregister_kprobe(&pac_purge_kp);
-		KUNIT_FAIL_AND_ABORT(test, "cannot probe the TLB flushes");
-	}
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pac_probes_off,
 							NULL), 0);
 }
@@ -1026,32 +1028,36 @@ static void memory_offline_retires_entries(struct kunit *test)
  * already, so enabling must flush everything once.  Watched from outside
  * the checker: kretprobes count the flush_tlb_all() calls that completed,
  * and one of them must complete inside the checker's page_ext init, after
- * a lazy unmap made here.  Armed by an early initcall, disarmed before the
+ * a lazy unmap made here.  Armed by an early initcall, silenced before the
  * tests.
  */
 static struct {
 	atomic_t flushes;
 	int after_unmap, at_entry, at_enable;
-	bool armed, enabled;
+	bool armed, enabled, done;
 } pac_early;
 
 static int pac_early_flush_ret(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
-	atomic_inc(&pac_early.flushes);
+	if (!READ_ONCE(pac_early.done))
+		atomic_inc(&pac_early.flushes);
 	return 0;
 }
 
 static int pac_early_init_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
-	pac_early.at_entry = atomic_read(&pac_early.flushes);
+	if (!READ_ONCE(pac_early.done))
+		pac_early.at_entry = atomic_read(&pac_early.flushes);
 	return 0;
 }
 
 static int pac_early_init_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
+	if (READ_ONCE(pac_early.done))
+		return 0;
 	pac_early.at_enable = atomic_read(&pac_early.flushes);
 	pac_early.enabled = true;
 	return 0;
@@ -1075,6 +1081,9 @@ static int __init pac_early_unmap(void)
 
 	/* Enabled right after vmalloc_init(): nothing to flush. */
 	if (static_branch_unlikely(&page_alias_check_key))
+		return 0;
+	/* The probes stay: not in boots that run no tests (benchmarks). */
+	if (!kunit_enabled())
 		return 0;
 	if (register_kretprobe(&pac_early_flush_rp))
 		return 0;
@@ -1101,12 +1110,10 @@ out_flush:
 }
 early_initcall(pac_early_unmap);
 
+/* Left registered (see pac_probe_task): the handlers stop counting. */
 static int __init pac_early_disarm(void)
 {
-	if (pac_early.armed) {
-		unregister_kretprobe(&pac_early_init_rp);
-		unregister_kretprobe(&pac_early_flush_rp);
-	}
+	WRITE_ONCE(pac_early.done, true);
 	return 0;
 }
 late_initcall_sync(pac_early_disarm);
