@@ -197,16 +197,39 @@ struct pat_watch {
 };
 
 /*
- * A byte read through @addr although no PTE maps it: only a stale TLB
- * entry translates it.  (After a purge the address may be vmapped again;
- * a present PTE then makes the read prove nothing.)
+ * Alias pages are filled through the alias, and their first word is a
+ * cookie of their own pfn: a read through a stale address then says which
+ * page it reached.
  */
-static bool pat_stale(unsigned long addr)
-{
-	u8 byte;
+#define PAT_COOKIE	0x5041545f00000000ULL	/* "PAT_" */
 
-	return !copy_from_kernel_nofault(&byte, (void *)addr, 1) &&
-	       !vmalloc_to_page((void *)addr);
+static void pat_fill_alias(void *addr, u32 nr)
+{
+	u32 i;
+
+	memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+	for (i = 0; i < nr; i++) {
+		void *p = addr + (size_t)i * PAGE_SIZE;
+
+		*(u64 *)p = PAT_COOKIE ^ page_to_pfn(vmalloc_to_page(p));
+	}
+}
+
+/*
+ * @page's own bytes read through @addr although no PTE maps it: only a
+ * stale TLB entry of @page translates it.  After a purge the address may
+ * be vmapped again, by anyone: a present PTE then makes the read prove
+ * nothing, and so does a read of other bytes than @page's (another
+ * mapping came and went between the read and the PTE lookup).
+ */
+static bool pat_stale(unsigned long addr, struct page *page)
+{
+	u64 seen;
+
+	if (copy_from_kernel_nofault(&seen, (void *)addr, sizeof(seen)) ||
+	    vmalloc_to_page((void *)addr))
+		return false;
+	return seen == READ_ONCE(*(u64 *)page_address(page));
 }
 
 static void pat_watch_free_rcu(struct rcu_head *rcu)
@@ -251,13 +274,14 @@ static struct pat_watch *pat_watch_new(u32 nr)
 }
 
 /* Right after the lazy unmap of @va: how many alias pages still translate. */
-static void pat_watch_unmapped(struct pat_watch *w, unsigned long va)
+static void pat_watch_unmapped(struct pat_watch *w, unsigned long va,
+			       struct page **pages)
 {
 	u32 i;
 
 	w->va = va;
 	for (i = 0; i < w->nr; i++)
-		w->live_unmapped += pat_stale(va + i * PAGE_SIZE);
+		w->live_unmapped += pat_stale(va + i * PAGE_SIZE, pages[i]);
 }
 
 /*
@@ -390,7 +414,8 @@ static int pat_purge_done(struct kretprobe_instance *ri, struct pt_regs *regs)
 			continue;
 		w->purge_read = true;
 		for_each_set_bit(i, w->live, w->nr)
-			w->live_after_purge += pat_stale(w->va + i * PAGE_SIZE);
+			w->live_after_purge += pat_stale(w->va + i * PAGE_SIZE,
+							  w->owner[i]);
 	}
 	rcu_read_unlock();
 	return 0;
@@ -523,7 +548,7 @@ static void pat_watch_read(struct pat_watch *w, u32 i)
 	unsigned long flags;
 
 	local_irq_save(flags);
-	if (pat_stale(w->va + i * PAGE_SIZE)) {
+	if (pat_stale(w->va + i * PAGE_SIZE, w->owner[i])) {
 		set_bit(i, w->live);
 		if (clean)
 			w->live_clean++;
@@ -808,7 +833,7 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
 		addr = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
 		if (!addr)
 			return -ENOMEM;
-		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+		pat_fill_alias(addr, nr);
 		vunmap(addr);
 		*va = (unsigned long)addr;
 		return 0;
@@ -816,7 +841,7 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
 		addr = vm_map_ram(pages, nr, NUMA_NO_NODE);
 		if (!addr)
 			return -ENOMEM;
-		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+		pat_fill_alias(addr, nr);
 		vm_unmap_ram(addr, nr);
 		*va = (unsigned long)addr;
 		return 0;
@@ -825,7 +850,7 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
 		addr = vmalloc((size_t)nr * PAGE_SIZE);
 		if (!addr)
 			return -ENOMEM;
-		memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+		pat_fill_alias(addr, nr);
 		/* Swap in vmalloc's pages; ours go back now. */
 		pat_free_pages(pages, nr);
 		for (i = 0; i < nr; i++) {
@@ -919,7 +944,7 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 		a = (unsigned long)addr;
 		f->addr[f->n++] = addr;
 		if (mine) {
-			memset(addr, 0xa5, (size_t)nr * PAGE_SIZE);
+			pat_fill_alias(addr, nr);
 			ours = f->n - 1;
 		}
 		if (!block) {
@@ -1076,7 +1101,7 @@ static int pat_seed_run(struct pat_buf *buf, const struct pat_seed *req)
 	else
 		ret = pat_make_alias(pages, req->pages, req->alias, &va);
 	if (!ret) {
-		pat_watch_unmapped(w, va);
+		pat_watch_unmapped(w, va, pages);
 		ret = pat_realloc(pages, req->pages, w->owner, &reused);
 	} else {
 		pat_free_pages(pages, req->pages);
@@ -1167,7 +1192,7 @@ static int pat_ioc_handoff(struct pat_buf *buf, const struct pat_handoff *req)
 	migrate_disable();
 	ret = pat_make_alias(pages, req->pages, req->alias, &va);
 	if (!ret) {
-		pat_watch_unmapped(w, va);
+		pat_watch_unmapped(w, va, pages);
 		for (i = 0; i < req->pages; i++)
 			w->pfn[i] = page_to_pfn(pages[i]);
 		/* Owners are unknown yet: this reads nothing, only watches. */
@@ -1557,10 +1582,10 @@ static int __init pat_early_alias(void)
 	}
 	/* Before SMP bring-up: only this CPU runs. */
 	pat_early.cpu = raw_smp_processor_id();
-	memset(addr, 0xa5, PAGE_SIZE);
+	pat_fill_alias(addr, 1);
 	vunmap(addr);
 	pat_early.va = (unsigned long)addr;
-	pat_early.live = pat_stale(pat_early.va);
+	pat_early.live = pat_stale(pat_early.va, pat_early.page);
 	pat_early.checker = page_alias_check_active();
 	return 0;
 }
@@ -1568,7 +1593,7 @@ early_initcall(pat_early_alias);
 
 static void pat_early_read(void *live)
 {
-	*(bool *)live = pat_stale(pat_early.va);
+	*(bool *)live = pat_stale(pat_early.va, pat_early.page);
 }
 
 static int __init pat_early_verdict(void)
