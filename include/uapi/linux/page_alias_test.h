@@ -64,7 +64,8 @@ struct pat_seed {
 	__u32 flags;	/* must be 0 */
 	/*
 	 * 0..PAT_MAX_SPACER pages of vmalloc space held before the alias is
-	 * made: a retry moves the alias to another address.
+	 * made: a retry moves a vmap() or vmalloc() alias to another address
+	 * (small vm_map_ram() aliases come from per-CPU blocks).
 	 */
 	__u32 spacer;
 };
