@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <trace/events/error_report.h>
 #include <trace/events/printk.h>
 
 #include <asm/tlbflush.h>
@@ -42,6 +43,8 @@ static struct {
 	const char *want;
 	bool seen;
 	long suppressed;
+	unsigned long error_id;	/* of our last error_report_end event */
+	int errors;		/* error_report_end events of ours */
 } pac_console;
 
 #ifdef CONFIG_TRACEPOINTS
@@ -49,6 +52,15 @@ static void pac_probe_console(void *ignore, const char *buf, size_t len)
 {
 	if (strnstr(buf, pac_console.want, len))
 		WRITE_ONCE(pac_console.seen, true);
+}
+
+static void pac_probe_error_report(void *ignore, enum error_detector detector,
+				   unsigned long id)
+{
+	if (detector != ERROR_DETECTOR_PAGE_ALIAS_CHECK)
+		return;
+	WRITE_ONCE(pac_console.error_id, id);
+	WRITE_ONCE(pac_console.errors, pac_console.errors + 1);
 }
 #endif
 
@@ -58,6 +70,7 @@ static void pac_expect_end(void *data)
 
 #ifdef CONFIG_TRACEPOINTS
 	unregister_trace_console(pac_probe_console, NULL);
+	unregister_trace_error_report_end(pac_probe_error_report, NULL);
 	tracepoint_synchronize_unregister();
 #endif
 	pr_info("page_alias_check test: end of expected reports (%s)\n",
@@ -69,21 +82,50 @@ static void pac_expect_report(struct kunit *test, const char *want)
 	pac_console.want = want;
 	pac_console.seen = false;
 	pac_console.suppressed = STAT(reports_suppressed);
+	pac_console.errors = 0;
+	pac_console.error_id = 0;
 	pr_info("page_alias_check test: expect reports (%s)\n", test->name);
 #ifdef CONFIG_TRACEPOINTS
 	KUNIT_ASSERT_EQ(test, register_trace_console(pac_probe_console, NULL), 0);
+	if (register_trace_error_report_end(pac_probe_error_report, NULL)) {
+		unregister_trace_console(pac_probe_console, NULL);
+		KUNIT_FAIL_AND_ABORT(test, "cannot probe error_report_end");
+	}
 #endif
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pac_expect_end, test), 0);
 }
 
-/* The report pac_expect_report() announced was printed (or held back). */
-static void pac_expect_printed(struct kunit *test)
+/*
+ * The report pac_expect_report() announced was printed (or held back).  A
+ * report of a bug ("BUG:" title) that was printed ends in an
+ * error_report_end event (naming @pfn, if not 0), as KASAN's and KFENCE's
+ * do; the lazy-alias diagnostic in none.
+ */
+static void pac_expect_printed_pfn(struct kunit *test, unsigned long pfn)
 {
+	bool bug = str_has_prefix(pac_console.want, "BUG:");
+
 	if (!IS_ENABLED(CONFIG_TRACEPOINTS))
 		return;
 	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(pac_console.seen) ||
 			      STAT(reports_suppressed) > pac_console.suppressed,
 			      "no \"%s\" on the console", pac_console.want);
+	if (!READ_ONCE(pac_console.seen))
+		return;
+	if (bug)
+		KUNIT_EXPECT_GT_MSG(test, READ_ONCE(pac_console.errors), 0,
+				    "no error_report_end event after \"%s\"",
+				    pac_console.want);
+	else
+		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(pac_console.errors), 0,
+				    "error_report_end event after a diagnostic");
+	if (bug && pfn)
+		KUNIT_EXPECT_EQ(test, READ_ONCE(pac_console.error_id), pfn);
+}
+
+static void pac_expect_printed(struct kunit *test)
+{
+	pac_expect_printed_pfn(test, 0);
 }
 
 /* Busy-wait, without sleeping: the race test needs its timing windows. */
@@ -1639,7 +1681,7 @@ static void range_alias_is_a_bug(struct kunit *test)
 	pac_expect_report(test, "BUG: page_alias_check: unflushed alias pfn:");
 	page_alias_check_policy = PAGE_ALIAS_CHECK_WARN;
 	page_alias_check_range(page, 1, "kunit range without purge");
-	pac_expect_printed(test);
+	pac_expect_printed_pfn(test, pfn_of(page));
 	KUNIT_EXPECT_EQ(test, STAT(aliases_other) - other, 1);
 	KUNIT_EXPECT_EQ(test, STAT(reports) - reports, 1);
 	KUNIT_EXPECT_EQ(test, page_alias_check_pfn(pfn_of(page)), 0);

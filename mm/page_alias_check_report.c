@@ -19,6 +19,7 @@
 #include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <trace/events/error_report.h>
 
 #include "page_alias_check.h"
 
@@ -69,12 +70,14 @@ static void pac_report_details(bool diag,
 
 /*
  * The end of every report of a bug (not of the lazy-alias diagnostic,
- * whose alias the caller's own purge covers): like KASAN and KFENCE, taint
+ * whose alias the caller's own purge covers): like KASAN and KFENCE, tell
+ * the error_report tracepoint (its id: the pfn the report names), taint
  * the kernel and honour panic_on_warn; under "bug", stop it.
  */
-static void pac_report_end(int policy)
+static void pac_report_end(int policy, unsigned long pfn)
 {
 	pr_err(PAC_RULE);
+	trace_error_report_end(ERROR_DETECTOR_PAGE_ALIAS_CHECK, pfn);
 	add_taint(TAINT_BAD_PAGE, LOCKDEP_STILL_OK);
 	BUG_ON(policy == PAGE_ALIAS_CHECK_BUG);
 	check_panic_on_warn("page_alias_check");
@@ -125,7 +128,7 @@ void pac_report_alias(const struct page_alias_check_req *req,
 	       pfn, page_alias_check_pfn(pfn),
 	       page_alias_check_policy_name(policy));
 	pac_report_details(false, req, pfn, ndirty);
-	pac_report_end(policy);
+	pac_report_end(policy, pfn);
 }
 
 void pac_report_purge_missed(const struct page_alias_check_req *req,
@@ -138,7 +141,7 @@ void pac_report_purge_missed(const struct page_alias_check_req *req,
 	       pfn, page_alias_check_pfn(pfn));
 	pr_err("vm_unmap_aliases() returned but no TLB flush covered the stale mapping; flushing all\n");
 	pac_report_details(false, req, pfn, ndirty);
-	pac_report_end(PAGE_ALIAS_CHECK_WARN);
+	pac_report_end(PAGE_ALIAS_CHECK_WARN, pfn);
 }
 
 static void pac_report_mapped_by(depot_stack_handle_t stack)
@@ -168,7 +171,7 @@ void pac_report_live_alias(const struct page_alias_check_req *req,
 	       change, pac_mode_name(new_mode), count, pac_mode_name(live_mode));
 	dump_stack();
 	pac_report_mapped_by(mapped_by);
-	pac_report_end(policy);
+	pac_report_end(policy, pfn);
 }
 
 void pac_report_map_conflict(unsigned long pfn, int mode, int other,
@@ -184,7 +187,7 @@ void pac_report_map_conflict(unsigned long pfn, int mode, int other,
 	       pac_mode_name(mode), other_what, pac_mode_name(other));
 	dump_stack();
 	pac_report_mapped_by(other_by);
-	pac_report_end(policy);
+	pac_report_end(policy, pfn);
 }
 
 void pac_report_freed_mapped(struct page *page, unsigned int order,
@@ -201,7 +204,7 @@ void pac_report_freed_mapped(struct page *page, unsigned int order,
 	       order, page_to_pfn(page), nmapped, pac_mode_name(mode));
 	dump_stack();
 	pac_report_mapped_by(mapped_by);
-	pac_report_end(policy);
+	pac_report_end(policy, pfn);
 }
 
 /* ---- debugfs ------------------------------------------------------------ */
