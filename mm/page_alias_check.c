@@ -101,7 +101,7 @@ EXPORT_SYMBOL(page_alias_check_key);
 #define PAC_DEFAULT_POLICY	PAGE_ALIAS_CHECK_WARN
 #endif
 
-int page_alias_check_policy = PAC_DEFAULT_POLICY;
+enum page_alias_check_policy page_alias_check_policy = PAC_DEFAULT_POLICY;
 bool pac_stacks __ro_after_init = IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_STACKS);
 bool page_alias_check_epoch __ro_after_init;
 
@@ -270,9 +270,9 @@ int page_alias_check_parse_policy(const char *s)
 	return -EINVAL;
 }
 
-const char *page_alias_check_policy_name(int policy)
+const char *page_alias_check_policy_name(enum page_alias_check_policy policy)
 {
-	if (policy < 0 || policy >= ARRAY_SIZE(pac_policy_names))
+	if ((unsigned int)policy >= ARRAY_SIZE(pac_policy_names))
 		return "?";
 	return pac_policy_names[policy];
 }
@@ -561,9 +561,9 @@ bool pac_test_ignore_seq;
  * Test hook (debugfs "test_fault", KUnit builds only): a deliberately broken
  * checker, to show that the selftests fail on it (scripts/check.sh).
  */
-int pac_test_fault;
+enum pac_fault pac_test_fault;
 
-static bool pac_faulty(int fault)
+static bool pac_faulty(enum pac_fault fault)
 {
 	return IS_ENABLED(CONFIG_PAGE_ALIAS_CHECK_KUNIT_TEST) &&
 	       READ_ONCE(pac_test_fault) == fault;
@@ -1314,7 +1314,8 @@ static void pac_scan_lookup(struct pac_lookup *l, struct pac_scan_state *scan)
  */
 static void pac_scan_rec(const struct page_alias_check_req *req,
 			 unsigned long i, unsigned long pfn,
-			 struct pac_scan_state *scan, bool *live, int policy)
+			 struct pac_scan_state *scan, bool *live,
+			 enum page_alias_check_policy policy)
 {
 	struct page_ext *ext;
 	struct pac_rec *rec;
@@ -1339,7 +1340,8 @@ static void pac_scan_rec(const struct page_alias_check_req *req,
  * pages per walk, in request order.
  */
 static void pac_scan(const struct page_alias_check_req *req,
-		     struct pac_scan_state *scan, int policy)
+		     struct pac_scan_state *scan,
+		     enum page_alias_check_policy policy)
 {
 	bool live = req->new_mode && pac_live_enabled();
 	struct pac_lookup l = {};
@@ -1479,7 +1481,8 @@ static void pac_verify_after_purge(const struct page_alias_check_req *req,
  * counted, reported only on request.
  */
 static void pac_found_lazy_alias(const struct page_alias_check_req *req,
-				 const struct pac_scan_state *scan, int policy)
+				 const struct pac_scan_state *scan,
+				 enum page_alias_check_policy policy)
 {
 	pac_stat_inc(aliases_found);
 	pac_stat_add(alias_pages, scan->dirty);
@@ -1513,7 +1516,7 @@ static void pac_found_lazy_alias(const struct page_alias_check_req *req,
  */
 void page_alias_check_pages(const struct page_alias_check_req *req)
 {
-	int policy = READ_ONCE(page_alias_check_policy);
+	enum page_alias_check_policy policy = READ_ONCE(page_alias_check_policy);
 	struct pac_scan_state scan;
 	unsigned long seq = 0;
 	int pauses = 1;

@@ -96,7 +96,7 @@ long pac_stat_sum(size_t offset);
 #define pac_stat_read(name)	pac_stat_sum(offsetof(struct pac_stats, name))
 extern bool pac_stacks;
 extern bool pac_live;
-extern int page_alias_check_policy;
+extern enum page_alias_check_policy page_alias_check_policy;
 extern bool page_alias_check_epoch;
 extern unsigned long page_alias_check_walk_max;
 extern bool page_alias_check_report_perm;
@@ -106,7 +106,7 @@ int page_alias_check_set_enabled(bool on);
 int page_alias_check_parse_policy(const char *s);
 int pac_parse_bool(const char *s, bool *on);
 void pac_bool_param(const char *name, const char *buf, bool *val);
-const char *page_alias_check_policy_name(int policy);
+const char *page_alias_check_policy_name(enum page_alias_check_policy policy);
 
 bool pac_seq_before(unsigned long entry, unsigned long flush);
 unsigned long pac_read_flush_seq(void);
@@ -129,7 +129,7 @@ enum pac_fault {
 	PAC_FAULT_NORESUMEFLUSH, /* resuming tracking flushes nothing */
 };
 
-extern int pac_test_fault;
+extern enum pac_fault pac_test_fault;
 int pac_stale_addrs(unsigned long pfn, unsigned long *addrs, int max);
 depot_stack_handle_t pac_unmap_stack(unsigned long pfn);
 void pac_show_index(struct seq_file *m);
@@ -143,26 +143,30 @@ static inline bool pac_live_enabled(void)
 
 void pac_live_dec(struct pac_rec *rec);
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
-		    unsigned long pfn, struct pac_rec *rec, int policy);
-const char *pac_mode_name(int mode);
+		    unsigned long pfn, struct pac_rec *rec,
+		    enum page_alias_check_policy policy);
+const char *pac_mode_name(enum page_alias_mode mode);
 void pac_purge_all(void);
 
 /* mm/page_alias_check_report.c */
 void pac_report_alias(const struct page_alias_check_req *req,
-		      unsigned long pfn, unsigned long ndirty, int policy,
-		      bool is_bug);
+		      unsigned long pfn, unsigned long ndirty,
+		      enum page_alias_check_policy policy, bool is_bug);
 void pac_report_purge_missed(const struct page_alias_check_req *req,
 			     unsigned long pfn, unsigned long ndirty);
 void pac_report_live_alias(const struct page_alias_check_req *req,
-			   unsigned long pfn, int count, int live_mode,
-			   int new_mode, depot_stack_handle_t mapped_by,
-			   int policy);
-void pac_report_map_conflict(unsigned long pfn, int mode, int other,
-			     const char *other_what,
-			     depot_stack_handle_t other_by, int policy);
+			   unsigned long pfn, int count,
+			   enum page_alias_mode live_mode, enum page_alias_mode new_mode,
+			   depot_stack_handle_t mapped_by,
+			   enum page_alias_check_policy policy);
+void pac_report_map_conflict(unsigned long pfn, enum page_alias_mode mode,
+			     enum page_alias_mode other, const char *other_what,
+			     depot_stack_handle_t other_by,
+			     enum page_alias_check_policy policy);
 void pac_report_freed_mapped(struct page *page, unsigned int order,
 			     unsigned long pfn, unsigned long nmapped,
-			     int count, int mode, depot_stack_handle_t mapped_by,
-			     int policy);
+			     int count, enum page_alias_mode mode,
+			     depot_stack_handle_t mapped_by,
+			     enum page_alias_check_policy policy);
 
 #endif /* _MM_PAGE_ALIAS_CHECK_H */

@@ -138,7 +138,7 @@ static void pac_spin_us(unsigned int us)
 }
 
 struct pac_test_ctx {
-	int saved_policy;
+	enum page_alias_check_policy saved_policy;
 	unsigned long saved_walk_max;
 };
 
@@ -1581,7 +1581,8 @@ static struct page *pac_seed_page(struct kunit *test)
 	return page;
 }
 
-static void cpa_seed(struct kunit *test, int policy, bool expect_report)
+static void cpa_seed(struct kunit *test, enum page_alias_check_policy policy,
+		     bool expect_report)
 {
 	long reports, found, cache, forced;
 	struct page *page = pac_seed_page(test);
@@ -1850,9 +1851,9 @@ static int pac_live_of(struct page *page)
 	return page_alias_check_live(page_to_pfn(page), NULL);
 }
 
-static int pac_live_mode_of(struct page *page)
+static enum page_alias_mode pac_live_mode_of(struct page *page)
 {
-	int mode;
+	enum page_alias_mode mode;
 
 	page_alias_check_live(page_to_pfn(page), &mode);
 	return mode;

@@ -60,19 +60,19 @@ static const char *const pac_mode_names[] = {
 	[PAGE_ALIAS_MODE_MIXED]	= "mixed",
 };
 
-const char *pac_mode_name(int mode)
+const char *pac_mode_name(enum page_alias_mode mode)
 {
 	if (mode < 0 || mode >= ARRAY_SIZE(pac_mode_names))
 		return "unknown";
 	return pac_mode_names[mode];
 }
 
-int __weak arch_page_alias_mode(pgprot_t prot)
+enum page_alias_mode __weak arch_page_alias_mode(pgprot_t prot)
 {
 	return PAGE_ALIAS_MODE_UNKNOWN;
 }
 
-int __weak arch_page_alias_direct_mode(unsigned long pfn)
+enum page_alias_mode __weak arch_page_alias_direct_mode(unsigned long pfn)
 {
 	return PAGE_ALIAS_MODE_UNKNOWN;
 }
@@ -82,7 +82,7 @@ static unsigned int pac_live_count(int state)
 	return state & PAC_LIVE_COUNT_MAX;
 }
 
-static int pac_live_mode(int state)
+static enum page_alias_mode pac_live_mode(int state)
 {
 	unsigned int m = ((unsigned int)state >> PAC_LIVE_COUNT_BITS) &
 			 PAC_LIVE_MODE_MASK;
@@ -90,7 +90,7 @@ static int pac_live_mode(int state)
 	return m == PAC_LIVE_MODE_MASK ? PAGE_ALIAS_MODE_UNKNOWN : m;
 }
 
-static int pac_live_state(unsigned int count, int mode)
+static int pac_live_state(unsigned int count, enum page_alias_mode mode)
 {
 	return count | ((mode & PAC_LIVE_MODE_MASK) << PAC_LIVE_COUNT_BITS);
 }
@@ -98,7 +98,7 @@ static int pac_live_state(unsigned int count, int mode)
 /* What a report needs to know about the live mappings of a page. */
 struct pac_live_snap {
 	unsigned int count;
-	int mode;
+	enum page_alias_mode mode;
 	depot_stack_handle_t map;
 };
 
@@ -119,7 +119,7 @@ static void pac_live_read(struct pac_rec *rec, struct pac_live_snap *snap)
  * Return: the number of vmap/vmalloc/ioremap mappings of @pfn now, as far as
  * the checker saw them being made; 0 when live tracking is off.
  */
-int page_alias_check_live(unsigned long pfn, int *mode)
+int page_alias_check_live(unsigned long pfn, enum page_alias_mode *mode)
 {
 	struct pac_live_snap snap = { .mode = PAGE_ALIAS_MODE_UNKNOWN };
 	struct page_ext *ext;
@@ -141,14 +141,14 @@ EXPORT_SYMBOL_GPL(page_alias_check_live);
 /* ---- mapping ------------------------------------------------------------ */
 
 struct pac_map_ctx {
-	int mode;
+	enum page_alias_mode mode;
 	bool check_direct;
 	bool stack_saved;
 	depot_stack_handle_t stack;
 };
 
 /* Count one more live mapping of @rec; returns the state before it. */
-static int pac_live_inc(struct pac_rec *rec, int mode)
+static int pac_live_inc(struct pac_rec *rec, enum page_alias_mode mode)
 {
 	int old = atomic_read(&rec->live), new;
 	unsigned int count;
@@ -167,7 +167,9 @@ static int pac_live_inc(struct pac_rec *rec, int mode)
 
 static void pac_map_one(struct pac_map_ctx *ctx, struct page *page)
 {
-	int policy = READ_ONCE(page_alias_check_policy), old, direct;
+	enum page_alias_check_policy policy = READ_ONCE(page_alias_check_policy);
+	enum page_alias_mode direct;
+	int old;
 	depot_stack_handle_t prev_map = 0;
 	struct page_ext *ext;
 	struct pac_rec *rec;
@@ -277,10 +279,11 @@ void pac_live_dec(struct pac_rec *rec)
  * on: report it.  Returns true if one was found.
  */
 bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
-		    unsigned long pfn, struct pac_rec *rec, int policy)
+		    unsigned long pfn, struct pac_rec *rec,
+		    enum page_alias_check_policy policy)
 {
 	struct pac_live_snap snap = {};
-	int new_mode;
+	enum page_alias_mode new_mode;
 
 	pac_live_read(rec, &snap);
 	if (!snap.count)
@@ -300,7 +303,7 @@ bool pac_live_check(const struct page_alias_check_req *req, unsigned long idx,
 
 void __page_alias_check_free(struct page *page, unsigned int order)
 {
-	int policy = READ_ONCE(page_alias_check_policy);
+	enum page_alias_check_policy policy = READ_ONCE(page_alias_check_policy);
 	struct pac_live_snap snap, first = {};
 	unsigned long i, nmapped = 0, first_pfn = 0;
 	struct page_ext *ext;

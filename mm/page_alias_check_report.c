@@ -74,7 +74,7 @@ static void pac_report_details(bool diag,
  * the error_report tracepoint (its id: the pfn the report names), taint
  * the kernel and honour panic_on_warn; under "bug", stop it.
  */
-static void pac_report_end(int policy, unsigned long pfn)
+static void pac_report_end(enum page_alias_check_policy policy, unsigned long pfn)
 {
 	pr_err(PAC_RULE);
 	trace_error_report_end(ERROR_DETECTOR_PAGE_ALIAS_CHECK, pfn);
@@ -83,7 +83,8 @@ static void pac_report_end(int policy, unsigned long pfn)
 	check_panic_on_warn("page_alias_check");
 }
 
-static bool pac_report_allowed_rs(int policy, struct ratelimit_state *rs)
+static bool pac_report_allowed_rs(enum page_alias_check_policy policy,
+				  struct ratelimit_state *rs)
 {
 	pac_stat_inc(reports);
 	/* A report that ends in BUG() is never suppressed. */
@@ -93,7 +94,7 @@ static bool pac_report_allowed_rs(int policy, struct ratelimit_state *rs)
 	return false;
 }
 
-static bool pac_report_allowed(int policy)
+static bool pac_report_allowed(enum page_alias_check_policy policy)
 {
 	return pac_report_allowed_rs(policy, &pac_report_rs);
 }
@@ -107,8 +108,8 @@ static bool pac_report_allowed(int policy)
  * asked for in the 2007 thread.
  */
 void pac_report_alias(const struct page_alias_check_req *req,
-		      unsigned long pfn, unsigned long ndirty, int policy,
-		      bool is_bug)
+		      unsigned long pfn, unsigned long ndirty,
+		      enum page_alias_check_policy policy, bool is_bug)
 {
 	if (!is_bug && policy != PAGE_ALIAS_CHECK_BUG) {
 		if (!pac_report_allowed_rs(policy, &pac_lazy_rs))
@@ -153,9 +154,10 @@ static void pac_report_mapped_by(depot_stack_handle_t stack)
 }
 
 void pac_report_live_alias(const struct page_alias_check_req *req,
-			   unsigned long pfn, int count, int live_mode,
-			   int new_mode, depot_stack_handle_t mapped_by,
-			   int policy)
+			   unsigned long pfn, int count,
+			   enum page_alias_mode live_mode, enum page_alias_mode new_mode,
+			   depot_stack_handle_t mapped_by,
+			   enum page_alias_check_policy policy)
 {
 	char change[96] = "";
 
@@ -174,9 +176,10 @@ void pac_report_live_alias(const struct page_alias_check_req *req,
 	pac_report_end(policy, pfn);
 }
 
-void pac_report_map_conflict(unsigned long pfn, int mode, int other,
-			     const char *other_what,
-			     depot_stack_handle_t other_by, int policy)
+void pac_report_map_conflict(unsigned long pfn, enum page_alias_mode mode,
+			     enum page_alias_mode other, const char *other_what,
+			     depot_stack_handle_t other_by,
+			     enum page_alias_check_policy policy)
 {
 	if (!pac_report_allowed(policy))
 		return;
@@ -192,8 +195,9 @@ void pac_report_map_conflict(unsigned long pfn, int mode, int other,
 
 void pac_report_freed_mapped(struct page *page, unsigned int order,
 			     unsigned long pfn, unsigned long nmapped,
-			     int count, int mode, depot_stack_handle_t mapped_by,
-			     int policy)
+			     int count, enum page_alias_mode mode,
+			     depot_stack_handle_t mapped_by,
+			     enum page_alias_check_policy policy)
 {
 	if (!pac_report_allowed(policy))
 		return;

@@ -97,8 +97,8 @@ struct page_alias_check_req {
 				unsigned long idx);
 	void (*describe)(const struct page_alias_check_req *req,
 			 unsigned long pfn, char *buf, size_t len);
-	int (*new_mode)(const struct page_alias_check_req *req,
-			unsigned long idx, unsigned long pfn);
+	enum page_alias_mode (*new_mode)(const struct page_alias_check_req *req,
+					 unsigned long idx, unsigned long pfn);
 	enum page_alias_change change;
 	void *data;
 };
@@ -144,11 +144,11 @@ void __page_alias_check_free(struct page *page, unsigned int order);
  * Architecture: the cache mode of @prot, and of @pfn's direct mapping.  The
  * weak defaults return PAGE_ALIAS_MODE_UNKNOWN (modes not checked).
  */
-int arch_page_alias_mode(pgprot_t prot);
-int arch_page_alias_direct_mode(unsigned long pfn);
+enum page_alias_mode arch_page_alias_mode(pgprot_t prot);
+enum page_alias_mode arch_page_alias_direct_mode(unsigned long pfn);
 
 bool page_alias_check_active(void);
-int page_alias_check_live(unsigned long pfn, int *mode);
+int page_alias_check_live(unsigned long pfn, enum page_alias_mode *mode);
 int page_alias_check_pfn(unsigned long pfn);
 void page_alias_check_pages(const struct page_alias_check_req *req);
 void page_alias_check_range(struct page *page, unsigned long nr,
@@ -279,7 +279,8 @@ static inline void page_alias_check_map_pfn(unsigned long addr,
 					    pgprot_t prot, int err) { }
 static inline void page_alias_check_free(struct page *page, unsigned int order) { }
 static inline bool page_alias_check_active(void) { return false; }
-static inline int page_alias_check_live(unsigned long pfn, int *mode) { return 0; }
+static inline int page_alias_check_live(unsigned long pfn,
+					enum page_alias_mode *mode) { return 0; }
 static inline int page_alias_check_pfn(unsigned long pfn) { return 0; }
 
 static inline void page_alias_check_pages(const struct page_alias_check_req *req)
