@@ -4,23 +4,23 @@
  * pool and the AGP GART code do, so that page_alias_check can be exercised
  * without a GPU.  /dev/page_alias_test, one buffer per open file:
  *
- *  PAT_IOC_ALLOC    allocate pages and make them WC/UC (TTM pool, AGP)
- *  PAT_IOC_FREE     set the buffer back to WB and free it
- *  PAT_IOC_ALIAS    make lazy kernel aliases of fresh pages and free them
+ *  PALIAS_IOC_ALLOC    allocate pages and make them WC/UC (TTM pool, AGP)
+ *  PALIAS_IOC_FREE     set the buffer back to WB and free it
+ *  PALIAS_IOC_ALIAS    make lazy kernel aliases of fresh pages and free them
  *                   (as XFS buffers and other vmap users do)
- *  PAT_IOC_SEED     the 2007 scenario end to end: lazy alias, free,
+ *  PALIAS_IOC_SEED     the 2007 scenario end to end: lazy alias, free,
  *                   reallocate on the same CPU, switch to WC/UC; also with
  *                   the alias in a fully used vmap_block, which
  *                   vm_unmap_aliases() did not flush before 6.5
- *  PAT_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
+ *  PALIAS_IOC_VERDICT  what the last ALLOC/SEED saw: pages that still had
  *                   unflushed aliases before and after the attribute change
  *                   by the checker's word, and by the oracle's (stale TLB
  *                   reads through the old alias address, TLB flushes seen
  *                   by kretprobes)
- *  PAT_IOC_BENCH    time set_pages_array_wc() + _wb() rounds (benchmarks)
- *  PAT_IOC_LIVE     live kernel mappings, legal (TTM's WC vmap) and not
+ *  PALIAS_IOC_BENCH    time set_pages_array_wc() + _wb() rounds (benchmarks)
+ *  PALIAS_IOC_LIVE     live kernel mappings, legal (TTM's WC vmap) and not
  *                   (WB vmap of a WC page, pages freed while vmapped)
- *  PAT_IOC_HANDOFF  the 2007 scenario with a real driver as the new owner:
+ *  PALIAS_IOC_HANDOFF  the 2007 scenario with a real driver as the new owner:
  *                   lazy alias, free, and watch the pages until the task's
  *                   next set_pages_array_wc/uc() (vgem's dumb buffers)
  *  mmap             map the buffer to user space WC/UC, as DRM does
@@ -50,38 +50,38 @@
 #include <asm/set_memory.h>
 #include <asm/tlbflush.h>
 
-struct pat_buf {
+struct palias_buf {
 	struct mutex lock;		/* serializes ioctls and mmap */
 	struct page **pages;
 	u32 nr;
 	u32 mode;
-	struct pat_verdict verdict;
-	struct pat_watch *handoff;	/* pages handed to another driver */
-	struct page **keep;		/* ALIAS with PAT_ALIAS_KEEP */
+	struct palias_verdict verdict;
+	struct palias_watch *handoff;	/* pages handed to another driver */
+	struct page **keep;		/* ALIAS with PALIAS_ALIAS_KEEP */
 	u32 keep_nr;
 };
 
-static int pat_check_count(u32 pages)
+static int palias_check_count(u32 pages)
 {
 	if (!pages)
 		return -EINVAL;
-	if (pages > PAT_MAX_PAGES)
+	if (pages > PALIAS_MAX_PAGES)
 		return -E2BIG;
 	return 0;
 }
 
-static bool pat_mode_valid(u32 mode)
+static bool palias_mode_valid(u32 mode)
 {
-	return mode == PAT_MODE_TTM_WC || mode == PAT_MODE_TTM_UC ||
-	       mode == PAT_MODE_AGP_UC;
+	return mode == PALIAS_MODE_TTM_WC || mode == PALIAS_MODE_TTM_UC ||
+	       mode == PALIAS_MODE_AGP_UC;
 }
 
-static bool pat_alias_valid(u32 alias)
+static bool palias_alias_valid(u32 alias)
 {
-	return alias >= PAT_ALIAS_VMAP && alias <= PAT_ALIAS_VFREE_ATOMIC;
+	return alias >= PALIAS_ALIAS_VMAP && alias <= PALIAS_ALIAS_VFREE_ATOMIC;
 }
 
-static u32 pat_count_dirty(struct page **pages, u32 nr)
+static u32 palias_count_dirty(struct page **pages, u32 nr)
 {
 	u32 i, dirty = 0;
 
@@ -91,17 +91,17 @@ static u32 pat_count_dirty(struct page **pages, u32 nr)
 }
 
 /* Give the pages their caching, as TTM's pool or the AGP code would. */
-static int pat_set_caching(struct page **pages, u32 nr, u32 mode)
+static int palias_set_caching(struct page **pages, u32 nr, u32 mode)
 {
 	u32 i;
 	int ret;
 
 	switch (mode) {
-	case PAT_MODE_TTM_WC:
+	case PALIAS_MODE_TTM_WC:
 		return set_pages_array_wc(pages, nr);
-	case PAT_MODE_TTM_UC:
+	case PALIAS_MODE_TTM_UC:
 		return set_pages_array_uc(pages, nr);
-	case PAT_MODE_AGP_UC:
+	case PALIAS_MODE_AGP_UC:
 		/* agp_generic_alloc_page(): one page at a time */
 		for (i = 0; i < nr; i++) {
 			ret = set_memory_uc((unsigned long)page_address(pages[i]), 1);
@@ -116,11 +116,11 @@ static int pat_set_caching(struct page **pages, u32 nr, u32 mode)
 	return -EINVAL;
 }
 
-static void pat_set_wb(struct page **pages, u32 nr, u32 mode)
+static void palias_set_wb(struct page **pages, u32 nr, u32 mode)
 {
 	u32 i;
 
-	if (mode == PAT_MODE_AGP_UC) {
+	if (mode == PALIAS_MODE_AGP_UC) {
 		for (i = 0; i < nr; i++)
 			set_memory_wb((unsigned long)page_address(pages[i]), 1);
 	} else {
@@ -128,7 +128,7 @@ static void pat_set_wb(struct page **pages, u32 nr, u32 mode)
 	}
 }
 
-static void pat_free_pages(struct page **pages, u32 nr)
+static void palias_free_pages(struct page **pages, u32 nr)
 {
 	u32 i;
 
@@ -137,7 +137,7 @@ static void pat_free_pages(struct page **pages, u32 nr)
 			__free_page(pages[i]);
 }
 
-static struct page **pat_alloc_pages(u32 nr)
+static struct page **palias_alloc_pages(u32 nr)
 {
 	struct page **pages;
 	u32 i;
@@ -148,7 +148,7 @@ static struct page **pat_alloc_pages(u32 nr)
 	for (i = 0; i < nr; i++) {
 		pages[i] = alloc_page(GFP_KERNEL);
 		if (!pages[i]) {
-			pat_free_pages(pages, i);
+			palias_free_pages(pages, i);
 			kvfree(pages);
 			return NULL;
 		}
@@ -172,8 +172,8 @@ static struct page **pat_alloc_pages(u32 nr)
  * watching task does.  A flush the probes cannot see only makes the oracle
  * stricter.  The probes are armed at the first watched change.
  */
-struct pat_watch {
-	struct list_head node;		/* on pat_watches (RCU) while armed */
+struct palias_watch {
+	struct list_head node;		/* on palias_watches (RCU), armed */
 	struct rcu_head rcu;
 	struct task_struct *task;	/* whose purges count */
 	int cpu;			/* whose TLB holds the alias */
@@ -201,9 +201,9 @@ struct pat_watch {
  * cookie of their own pfn: a read through a stale address then says which
  * page it reached.
  */
-#define PAT_COOKIE	0x5041545f00000000ULL	/* "PAT_" */
+#define PALIAS_COOKIE	0x5041545f00000000ULL	/* "PAT_" */
 
-static void pat_fill_alias(void *addr, u32 nr)
+static void palias_fill_alias(void *addr, u32 nr)
 {
 	u32 i;
 
@@ -211,7 +211,7 @@ static void pat_fill_alias(void *addr, u32 nr)
 	for (i = 0; i < nr; i++) {
 		void *p = addr + (size_t)i * PAGE_SIZE;
 
-		*(u64 *)p = PAT_COOKIE ^ page_to_pfn(vmalloc_to_page(p));
+		*(u64 *)p = PALIAS_COOKIE ^ page_to_pfn(vmalloc_to_page(p));
 	}
 }
 
@@ -222,7 +222,7 @@ static void pat_fill_alias(void *addr, u32 nr)
  * nothing, and so does a read of other bytes than @page's (another
  * mapping came and went between the read and the PTE lookup).
  */
-static bool pat_stale(unsigned long addr, struct page *page)
+static bool palias_stale(unsigned long addr, struct page *page)
 {
 	u64 seen;
 
@@ -232,9 +232,9 @@ static bool pat_stale(unsigned long addr, struct page *page)
 	return seen == READ_ONCE(*(u64 *)page_address(page));
 }
 
-static void pat_watch_free_rcu(struct rcu_head *rcu)
+static void palias_watch_free_rcu(struct rcu_head *rcu)
 {
-	struct pat_watch *w = container_of(rcu, struct pat_watch, rcu);
+	struct palias_watch *w = container_of(rcu, struct palias_watch, rcu);
 
 	kvfree(w->owner);
 	kvfree(w->pfn);
@@ -245,16 +245,16 @@ static void pat_watch_free_rcu(struct rcu_head *rcu)
 }
 
 /* The probe handlers may still be looking at @w: free it after them. */
-static void pat_watch_free(struct pat_watch *w)
+static void palias_watch_free(struct palias_watch *w)
 {
 	if (w)
-		call_rcu(&w->rcu, pat_watch_free_rcu);
+		call_rcu(&w->rcu, palias_watch_free_rcu);
 }
 
 /* A watch of @nr alias pages (0: only count purges). */
-static struct pat_watch *pat_watch_new(u32 nr)
+static struct palias_watch *palias_watch_new(u32 nr)
 {
-	struct pat_watch *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	struct palias_watch *w = kzalloc(sizeof(*w), GFP_KERNEL);
 
 	if (!w)
 		return NULL;
@@ -267,21 +267,21 @@ static struct pat_watch *pat_watch_new(u32 nr)
 	w->flushed = bitmap_zalloc(max(nr, 1U), GFP_KERNEL);
 	w->other = bitmap_zalloc(max(nr, 1U), GFP_KERNEL);
 	if (!w->owner || !w->live || !w->flushed || !w->other) {
-		pat_watch_free(w);
+		palias_watch_free(w);
 		return NULL;
 	}
 	return w;
 }
 
 /* Right after the lazy unmap of @va: how many alias pages still translate. */
-static void pat_watch_unmapped(struct pat_watch *w, unsigned long va,
-			       struct page **pages)
+static void palias_watch_unmapped(struct palias_watch *w, unsigned long va,
+				  struct page **pages)
 {
 	u32 i;
 
 	w->va = va;
 	for (i = 0; i < w->nr; i++)
-		w->live_unmapped += pat_stale(va + i * PAGE_SIZE, pages[i]);
+		w->live_unmapped += palias_stale(va + i * PAGE_SIZE, pages[i]);
 }
 
 /*
@@ -292,21 +292,22 @@ static void pat_watch_unmapped(struct pat_watch *w, unsigned long va,
 #if defined(CONFIG_KRETPROBES) && IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST)
 /*
  * The probe handlers run in int3 context, NMI-like: they take no lock.
- * They walk pat_watches under RCU and only set bits of a watch, and only
+ * They walk palias_watches under RCU and only set bits of a watch, and only
  * on the watch's own CPU; the lock orders the watchers' adds and removes.
  */
-static LIST_HEAD(pat_watches);
-static DEFINE_SPINLOCK(pat_watches_lock);
-static DEFINE_MUTEX(pat_oracle_mutex);	/* arms the probes */
-static bool pat_oracle_ok;		/* registered */
-static bool pat_oracle_armed;
-static bool pat_purge_read_ok;		/* pat_purge_ret_probe registered */
+static LIST_HEAD(palias_watches);
+static DEFINE_SPINLOCK(palias_watches_lock);
+static DEFINE_MUTEX(palias_oracle_mutex);	/* arms the probes */
+static bool palias_oracle_ok;		/* registered */
+static bool palias_oracle_armed;
+/* palias_purge_ret_probe is registered. */
+static bool palias_purge_read_ok;
 
 /*
  * Is @page's direct map still write-back?  PAT entry 0 is write-back in
  * every layout the kernel programs, so no cache bit may be set.
  */
-static bool pat_direct_wb(struct page *page)
+static bool palias_direct_wb(struct page *page)
 {
 	unsigned long pat = _PAGE_PAT;
 	unsigned int level;
@@ -324,8 +325,8 @@ static bool pat_direct_wb(struct page *page)
  * This CPU's TLB flush of [@start, @end) returned: which live pages it
  * covered.  In an IPI it was another CPU's flush.
  */
-static void pat_watch_cover(struct pat_watch *w, unsigned long start,
-			    unsigned long end)
+static void palias_watch_cover(struct palias_watch *w, unsigned long start,
+			       unsigned long end)
 {
 	bool other = in_hardirq() || current != w->task;
 	unsigned long va;
@@ -337,7 +338,7 @@ static void pat_watch_cover(struct pat_watch *w, unsigned long start,
 		va = w->va + i * PAGE_SIZE;
 		if (va < start || va + PAGE_SIZE > end || test_bit(i, w->flushed))
 			continue;
-		if (!pat_direct_wb(w->owner[i]))
+		if (!palias_direct_wb(w->owner[i]))
 			continue;
 		set_bit(i, w->flushed);
 		if (other)
@@ -345,52 +346,54 @@ static void pat_watch_cover(struct pat_watch *w, unsigned long start,
 	}
 }
 
-static void pat_oracle_flushed(unsigned long start, unsigned long end)
+static void palias_oracle_flushed(unsigned long start, unsigned long end)
 {
-	struct pat_watch *w;
+	struct palias_watch *w;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(w, &pat_watches, node)
-		pat_watch_cover(w, start, end);
+	list_for_each_entry_rcu(w, &palias_watches, node)
+		palias_watch_cover(w, start, end);
 	rcu_read_unlock();
 }
 
-struct pat_range {
+struct palias_range {
 	unsigned long start, end;
 };
 
 /* do_kernel_range_flush(info): the range of this CPU's flush. */
-static int pat_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int palias_range_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
 {
 	const struct flush_tlb_info *info =
 		(void *)regs_get_kernel_argument(regs, 0);
-	struct pat_range *r = (struct pat_range *)ri->data;
+	struct palias_range *r = (struct palias_range *)ri->data;
 
 	r->start = info->start;
 	r->end = info->end;
 	return 0;
 }
 
-static int pat_range_done(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int palias_range_done(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
 {
-	struct pat_range *r = (struct pat_range *)ri->data;
+	struct palias_range *r = (struct palias_range *)ri->data;
 
-	pat_oracle_flushed(r->start, r->end);
+	palias_oracle_flushed(r->start, r->end);
 	return 0;
 }
 
-static int pat_all_done(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int palias_all_done(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	pat_oracle_flushed(0, TLB_FLUSH_ALL);
+	palias_oracle_flushed(0, TLB_FLUSH_ALL);
 	return 0;
 }
 
-static int pat_purge_pre(struct kprobe *kp, struct pt_regs *regs)
+static int palias_purge_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct pat_watch *w;
+	struct palias_watch *w;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(w, &pat_watches, node)
+	list_for_each_entry_rcu(w, &palias_watches, node)
 		if (current == w->task)
 			w->purges++;	/* only its own task writes it */
 	rcu_read_unlock();
@@ -402,20 +405,23 @@ static int pat_purge_pre(struct kprobe *kp, struct pt_regs *regs)
  * lazy alias is left.  Which live pages still translate through their old
  * address?  (Before 6.5, those of a fully used vmap_block did.)
  */
-static int pat_purge_done(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int palias_purge_done(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
 {
-	struct pat_watch *w;
+	struct palias_watch *w;
 	u32 i;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(w, &pat_watches, node) {
+	list_for_each_entry_rcu(w, &palias_watches, node) {
 		if (current != w->task || w->cpu != smp_processor_id() ||
 		    w->purge_read)
 			continue;
 		w->purge_read = true;
-		for_each_set_bit(i, w->live, w->nr)
-			w->live_after_purge += pat_stale(w->va + i * PAGE_SIZE,
-							  w->owner[i]);
+		for_each_set_bit(i, w->live, w->nr) {
+			unsigned long va = w->va + i * PAGE_SIZE;
+
+			w->live_after_purge += palias_stale(va, w->owner[i]);
+		}
 	}
 	rcu_read_unlock();
 	return 0;
@@ -425,68 +431,68 @@ static int pat_purge_done(struct kretprobe_instance *ri, struct pt_regs *regs)
  * Every CPU runs these at once for each kernel flush, and a kretprobe
  * instance is reused only later: enough instances that none is missed.
  */
-#define PAT_PROBE_INSTANCES	256
+#define PALIAS_PROBE_INSTANCES	256
 
-static struct kretprobe pat_range_probe = {
+static struct kretprobe palias_range_probe = {
 	.kp.symbol_name = "do_kernel_range_flush",
 	.kp.flags = KPROBE_FLAG_DISABLED,
-	.maxactive = PAT_PROBE_INSTANCES,
-	.entry_handler = pat_range_entry,
-	.handler = pat_range_done,
-	.data_size = sizeof(struct pat_range),
+	.maxactive = PALIAS_PROBE_INSTANCES,
+	.entry_handler = palias_range_entry,
+	.handler = palias_range_done,
+	.data_size = sizeof(struct palias_range),
 };
 
-static struct kretprobe pat_all_probe = {
+static struct kretprobe palias_all_probe = {
 	.kp.symbol_name = "do_flush_tlb_all",
 	.kp.flags = KPROBE_FLAG_DISABLED,
-	.maxactive = PAT_PROBE_INSTANCES,
-	.handler = pat_all_done,
+	.maxactive = PALIAS_PROBE_INSTANCES,
+	.handler = palias_all_done,
 };
 
 /* CPA's flush of caches and TLB on every CPU (no CLFLUSH, errors). */
-static struct kretprobe pat_cpa_all_probe = {
+static struct kretprobe palias_cpa_all_probe = {
 	.kp.symbol_name = "__cpa_flush_all",
 	.kp.flags = KPROBE_FLAG_DISABLED,
-	.maxactive = PAT_PROBE_INSTANCES,
-	.handler = pat_all_done,
+	.maxactive = PALIAS_PROBE_INSTANCES,
+	.handler = palias_all_done,
 };
 
-static struct kprobe pat_purge_probe = {
+static struct kprobe palias_purge_probe = {
 	.symbol_name = "vm_unmap_aliases",
 	.flags = KPROBE_FLAG_DISABLED,
-	.pre_handler = pat_purge_pre,
+	.pre_handler = palias_purge_pre,
 };
 
-/* Registered (armed) on first use: pat_oracle_arm_purge_read(). */
-static struct kretprobe pat_purge_ret_probe = {
+/* Registered (armed) on first use: palias_oracle_arm_purge_read(). */
+static struct kretprobe palias_purge_ret_probe = {
 	.kp.symbol_name = "vm_unmap_aliases",
-	.maxactive = PAT_PROBE_INSTANCES,
-	.handler = pat_purge_done,
+	.maxactive = PALIAS_PROBE_INSTANCES,
+	.handler = palias_purge_done,
 };
 
 /* Another driver's attribute change of handed-off pages; see below. */
-static int pat_change_pre(struct kprobe *kp, struct pt_regs *regs);
+static int palias_change_pre(struct kprobe *kp, struct pt_regs *regs);
 
-static struct kprobe pat_wc_probe = {
+static struct kprobe palias_wc_probe = {
 	.symbol_name = "set_pages_array_wc",
 	.flags = KPROBE_FLAG_DISABLED,
-	.pre_handler = pat_change_pre,
+	.pre_handler = palias_change_pre,
 };
 
-static struct kprobe pat_uc_probe = {
+static struct kprobe palias_uc_probe = {
 	.symbol_name = "set_pages_array_uc",
 	.flags = KPROBE_FLAG_DISABLED,
-	.pre_handler = pat_change_pre,
+	.pre_handler = palias_change_pre,
 };
 
-static unsigned long pat_oracle_missed(void)
+static unsigned long palias_oracle_missed(void)
 {
-	return pat_range_probe.nmissed + pat_range_probe.kp.nmissed +
-	       pat_all_probe.nmissed + pat_all_probe.kp.nmissed +
-	       pat_cpa_all_probe.nmissed + pat_cpa_all_probe.kp.nmissed +
-	       pat_purge_probe.nmissed + pat_wc_probe.nmissed +
-	       pat_uc_probe.nmissed + pat_purge_ret_probe.nmissed +
-	       pat_purge_ret_probe.kp.nmissed;
+	return palias_range_probe.nmissed + palias_range_probe.kp.nmissed +
+	       palias_all_probe.nmissed + palias_all_probe.kp.nmissed +
+	       palias_cpa_all_probe.nmissed + palias_cpa_all_probe.kp.nmissed +
+	       palias_purge_probe.nmissed + palias_wc_probe.nmissed +
+	       palias_uc_probe.nmissed + palias_purge_ret_probe.nmissed +
+	       palias_purge_ret_probe.kp.nmissed;
 }
 
 /*
@@ -495,25 +501,25 @@ static unsigned long pat_oracle_missed(void)
  * flush that entered before arming would go unseen.  Boots that watch
  * nothing (benchmarks) never pay for the probes.
  */
-static void pat_oracle_arm(void)
+static void palias_oracle_arm(void)
 {
 	int ret;
 
-	mutex_lock(&pat_oracle_mutex);
-	if (pat_oracle_ok && !pat_oracle_armed) {
-		ret = enable_kretprobe(&pat_range_probe) ?:
-		      enable_kretprobe(&pat_all_probe) ?:
-		      enable_kretprobe(&pat_cpa_all_probe) ?:
-		      enable_kprobe(&pat_purge_probe) ?:
-		      enable_kprobe(&pat_wc_probe) ?:
-		      enable_kprobe(&pat_uc_probe);
+	mutex_lock(&palias_oracle_mutex);
+	if (palias_oracle_ok && !palias_oracle_armed) {
+		ret = enable_kretprobe(&palias_range_probe) ?:
+		      enable_kretprobe(&palias_all_probe) ?:
+		      enable_kretprobe(&palias_cpa_all_probe) ?:
+		      enable_kprobe(&palias_purge_probe) ?:
+		      enable_kprobe(&palias_wc_probe) ?:
+		      enable_kprobe(&palias_uc_probe);
 		if (ret)
 			pr_warn_once("no flush oracle: cannot arm the probes (%d)\n",
 				     ret);
 		else
-			WRITE_ONCE(pat_oracle_armed, true);
+			WRITE_ONCE(palias_oracle_armed, true);
 	}
-	mutex_unlock(&pat_oracle_mutex);
+	mutex_unlock(&palias_oracle_mutex);
 }
 
 /*
@@ -521,19 +527,19 @@ static void pat_oracle_arm(void)
  * scenario that needs it (vmap_block_full), so that the other runs probe
  * vm_unmap_aliases() exactly as before.
  */
-static void pat_oracle_arm_purge_read(void)
+static void palias_oracle_arm_purge_read(void)
 {
 	int ret;
 
-	mutex_lock(&pat_oracle_mutex);
-	if (pat_oracle_ok && !pat_purge_read_ok) {
-		ret = register_kretprobe(&pat_purge_ret_probe);
+	mutex_lock(&palias_oracle_mutex);
+	if (palias_oracle_ok && !palias_purge_read_ok) {
+		ret = register_kretprobe(&palias_purge_ret_probe);
 		if (ret)
 			pr_warn_once("cannot arm the purge read probe (%d)\n", ret);
 		else
-			pat_purge_read_ok = true;
+			palias_purge_read_ok = true;
 	}
-	mutex_unlock(&pat_oracle_mutex);
+	mutex_unlock(&palias_oracle_mutex);
 }
 
 /*
@@ -542,13 +548,13 @@ static void pat_oracle_arm_purge_read(void)
  * The read is with interrupts off: this CPU's flush (an IPI, or a call by
  * this task) cannot come between it and the live bit, so it is seen.
  */
-static void pat_watch_read(struct pat_watch *w, u32 i)
+static void palias_watch_read(struct palias_watch *w, u32 i)
 {
 	bool clean = !page_alias_check_pfn(page_to_pfn(w->owner[i]));
 	unsigned long flags;
 
 	local_irq_save(flags);
-	if (pat_stale(w->va + i * PAGE_SIZE, w->owner[i])) {
+	if (palias_stale(w->va + i * PAGE_SIZE, w->owner[i])) {
 		set_bit(i, w->live);
 		if (clean)
 			w->live_clean++;
@@ -557,33 +563,33 @@ static void pat_watch_read(struct pat_watch *w, u32 i)
 }
 
 /* Watch @w's pages from now on; read them through their old addresses. */
-static void pat_watch_start(struct pat_watch *w)
+static void palias_watch_start(struct palias_watch *w)
 {
 	u32 i;
 
-	if (!READ_ONCE(pat_oracle_armed))
+	if (!READ_ONCE(palias_oracle_armed))
 		return;
 	w->watched = true;
 	/* SEED pins the caller; ALLOC watches no alias, only purges. */
 	w->cpu = raw_smp_processor_id();
-	w->missed = pat_oracle_missed();
-	spin_lock(&pat_watches_lock);
-	list_add_rcu(&w->node, &pat_watches);
-	spin_unlock(&pat_watches_lock);
+	w->missed = palias_oracle_missed();
+	spin_lock(&palias_watches_lock);
+	list_add_rcu(&w->node, &palias_watches);
+	spin_unlock(&palias_watches_lock);
 
 	for (i = 0; i < w->nr; i++)
 		if (w->owner[i])
-			pat_watch_read(w, i);
+			palias_watch_read(w, i);
 }
 
-static void pat_watch_stop(struct pat_watch *w)
+static void palias_watch_stop(struct palias_watch *w)
 {
 	if (!w->watched)
 		return;
-	spin_lock(&pat_watches_lock);
+	spin_lock(&palias_watches_lock);
 	list_del_rcu(&w->node);
-	spin_unlock(&pat_watches_lock);
-	w->missed = pat_oracle_missed() - w->missed;
+	spin_unlock(&palias_watches_lock);
+	w->missed = palias_oracle_missed() - w->missed;
 }
 
 /*
@@ -591,7 +597,8 @@ static void pat_watch_stop(struct pat_watch *w)
  * its CPU: which of the pages were handed off (pfn), whether the checker
  * calls them dirty, and whether they still translate through the old alias.
  */
-static void pat_handoff_change(struct pat_watch *w, struct page **pages, int nr)
+static void palias_handoff_change(struct palias_watch *w, struct page **pages,
+				  int nr)
 {
 	unsigned long pfn;
 	int i;
@@ -606,90 +613,91 @@ static void pat_handoff_change(struct pat_watch *w, struct page **pages, int nr)
 			w->owner[j] = pages[i];
 			w->reused++;
 			w->dirty_before += page_alias_check_pfn(pfn) > 0;
-			pat_watch_read(w, j);
+			palias_watch_read(w, j);
 			break;
 		}
 	}
 }
 
-static int pat_change_pre(struct kprobe *kp, struct pt_regs *regs)
+static int palias_change_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct page **pages = (void *)regs_get_kernel_argument(regs, 0);
 	int nr = regs_get_kernel_argument(regs, 1);
-	struct pat_watch *w;
+	struct palias_watch *w;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(w, &pat_watches, node)
+	list_for_each_entry_rcu(w, &palias_watches, node)
 		if (w->handoff && !w->changed && w->task == current &&
 		    w->cpu == smp_processor_id())
-			pat_handoff_change(w, pages, nr);
+			palias_handoff_change(w, pages, nr);
 	rcu_read_unlock();
 	return 0;
 }
 
-static void pat_oracle_init(void)
+static void palias_oracle_init(void)
 {
 	int ret;
 
-	ret = register_kretprobe(&pat_range_probe);
+	ret = register_kretprobe(&palias_range_probe);
 	if (ret)
 		goto fail;
-	ret = register_kretprobe(&pat_all_probe);
+	ret = register_kretprobe(&palias_all_probe);
 	if (ret)
 		goto fail_range;
-	ret = register_kretprobe(&pat_cpa_all_probe);
+	ret = register_kretprobe(&palias_cpa_all_probe);
 	if (ret)
 		goto fail_all;
-	ret = register_kprobe(&pat_purge_probe);
+	ret = register_kprobe(&palias_purge_probe);
 	if (ret)
 		goto fail_cpa_all;
-	ret = register_kprobe(&pat_wc_probe);
+	ret = register_kprobe(&palias_wc_probe);
 	if (ret)
 		goto fail_purge;
-	ret = register_kprobe(&pat_uc_probe);
+	ret = register_kprobe(&palias_uc_probe);
 	if (ret)
 		goto fail_wc;
-	pat_oracle_ok = true;
+	palias_oracle_ok = true;
 	return;
 fail_wc:
-	unregister_kprobe(&pat_wc_probe);
+	unregister_kprobe(&palias_wc_probe);
 fail_purge:
-	unregister_kprobe(&pat_purge_probe);
+	unregister_kprobe(&palias_purge_probe);
 fail_cpa_all:
-	unregister_kretprobe(&pat_cpa_all_probe);
+	unregister_kretprobe(&palias_cpa_all_probe);
 fail_all:
-	unregister_kretprobe(&pat_all_probe);
+	unregister_kretprobe(&palias_all_probe);
 fail_range:
-	unregister_kretprobe(&pat_range_probe);
+	unregister_kretprobe(&palias_range_probe);
 fail:
 	pr_warn("no flush oracle: cannot probe the TLB flush functions (%d)\n", ret);
 }
 
-static void pat_oracle_exit(void)
+static void palias_oracle_exit(void)
 {
-	if (!pat_oracle_ok)
+	if (!palias_oracle_ok)
 		return;
-	if (pat_purge_read_ok)
-		unregister_kretprobe(&pat_purge_ret_probe);
-	unregister_kprobe(&pat_uc_probe);
-	unregister_kprobe(&pat_wc_probe);
-	unregister_kprobe(&pat_purge_probe);
-	unregister_kretprobe(&pat_cpa_all_probe);
-	unregister_kretprobe(&pat_all_probe);
-	unregister_kretprobe(&pat_range_probe);
-	rcu_barrier();	/* pat_watch_free_rcu() is ours */
+	if (palias_purge_read_ok)
+		unregister_kretprobe(&palias_purge_ret_probe);
+	unregister_kprobe(&palias_uc_probe);
+	unregister_kprobe(&palias_wc_probe);
+	unregister_kprobe(&palias_purge_probe);
+	unregister_kretprobe(&palias_cpa_all_probe);
+	unregister_kretprobe(&palias_all_probe);
+	unregister_kretprobe(&palias_range_probe);
+	rcu_barrier();	/* palias_watch_free_rcu() is ours */
 }
 #else
-static void pat_oracle_arm(void) { }
-static void pat_oracle_arm_purge_read(void) { }
-static void pat_watch_start(struct pat_watch *w) { }
-static void pat_watch_stop(struct pat_watch *w) { }
-static void pat_oracle_init(void) { }
-static void pat_oracle_exit(void) { }
+static void palias_oracle_arm(void) { }
+static void palias_oracle_arm_purge_read(void) { }
+static void palias_watch_start(struct palias_watch *w) { }
+static void palias_watch_stop(struct palias_watch *w) { }
+static void palias_oracle_init(void) { }
+static void palias_oracle_exit(void) { }
 #endif /* CONFIG_KRETPROBES && IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST) */
 
 /* The oracle's columns of the verdict. */
-static void pat_watch_verdict(const struct pat_watch *w, struct pat_verdict *v)
+static void palias_watch_verdict(const struct palias_watch *w,
+				 struct palias_verdict *v)
 {
 	u32 i;
 
@@ -710,27 +718,27 @@ static void pat_watch_verdict(const struct pat_watch *w, struct pat_verdict *v)
 }
 
 /* Caching done, verdict taken: the buffer belongs to the file now. */
-static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
-		       u32 mode, u32 reused, struct pat_watch *w)
+static int palias_install(struct palias_buf *buf, struct page **pages, u32 nr,
+			  u32 mode, u32 reused, struct palias_watch *w)
 {
 	int ret;
 
-	buf->verdict = (struct pat_verdict) {
+	buf->verdict = (struct palias_verdict) {
 		.pages = nr,
 		.reused = reused,
-		.dirty_before = pat_count_dirty(pages, nr),
+		.dirty_before = palias_count_dirty(pages, nr),
 		.checker = page_alias_check_active(),
 	};
-	pat_watch_start(w);
-	ret = pat_set_caching(pages, nr, mode);
-	pat_watch_stop(w);
-	pat_watch_verdict(w, &buf->verdict);
+	palias_watch_start(w);
+	ret = palias_set_caching(pages, nr, mode);
+	palias_watch_stop(w);
+	palias_watch_verdict(w, &buf->verdict);
 	if (ret) {
-		pat_free_pages(pages, nr);
+		palias_free_pages(pages, nr);
 		kvfree(pages);
 		return ret;
 	}
-	buf->verdict.dirty_after = pat_count_dirty(pages, nr);
+	buf->verdict.dirty_after = palias_count_dirty(pages, nr);
 	buf->pages = pages;
 	buf->nr = nr;
 	buf->mode = mode;
@@ -738,49 +746,50 @@ static int pat_install(struct pat_buf *buf, struct page **pages, u32 nr,
 }
 
 /* Pages for a new buffer of @nr pages, or an ERR_PTR(). */
-static struct page **pat_new_pages(struct pat_buf *buf, u32 nr)
+static struct page **palias_new_pages(struct palias_buf *buf, u32 nr)
 {
 	struct page **pages;
 	int ret;
 
-	ret = pat_check_count(nr);
+	ret = palias_check_count(nr);
 	if (ret)
 		return ERR_PTR(ret);
 	if (buf->pages)
 		return ERR_PTR(-EBUSY);
-	pages = pat_alloc_pages(nr);
+	pages = palias_alloc_pages(nr);
 	return pages ?: ERR_PTR(-ENOMEM);
 }
 
-static int pat_ioc_alloc(struct pat_buf *buf, const struct pat_alloc *req)
+static int palias_ioc_alloc(struct palias_buf *buf,
+			    const struct palias_alloc *req)
 {
-	struct pat_watch *w;
+	struct palias_watch *w;
 	struct page **pages;
 	int ret;
 
-	if (!pat_mode_valid(req->mode) || req->flags || req->pad)
+	if (!palias_mode_valid(req->mode) || req->flags || req->pad)
 		return -EINVAL;
-	pages = pat_new_pages(buf, req->pages);
+	pages = palias_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
-	w = pat_watch_new(0);
+	w = palias_watch_new(0);
 	if (!w) {
-		pat_free_pages(pages, req->pages);
+		palias_free_pages(pages, req->pages);
 		kvfree(pages);
 		return -ENOMEM;
 	}
-	pat_oracle_arm();
-	ret = pat_install(buf, pages, req->pages, req->mode, 0, w);
-	pat_watch_free(w);
+	palias_oracle_arm();
+	ret = palias_install(buf, pages, req->pages, req->mode, 0, w);
+	palias_watch_free(w);
 	return ret;
 }
 
-static void pat_release_buf(struct pat_buf *buf)
+static void palias_release_buf(struct palias_buf *buf)
 {
 	if (!buf->pages)
 		return;
-	pat_set_wb(buf->pages, buf->nr, buf->mode);
-	pat_free_pages(buf->pages, buf->nr);
+	palias_set_wb(buf->pages, buf->nr, buf->mode);
+	palias_free_pages(buf->pages, buf->nr);
 	kvfree(buf->pages);
 	buf->pages = NULL;
 	buf->nr = 0;
@@ -793,7 +802,7 @@ static void pat_release_buf(struct pat_buf *buf)
  * waiting is a chance for a purge (the worker's vfree() may queue one) or,
  * under QEMU's TCG, a switch to a user mm that drops the whole TLB.
  */
-static int pat_wait_sole_ref(struct page **pages, u32 nr)
+static int palias_wait_sole_ref(struct page **pages, u32 nr)
 {
 	unsigned long timeout = jiffies + 2 * HZ;
 	u32 i;
@@ -810,7 +819,7 @@ static int pat_wait_sole_ref(struct page **pages, u32 nr)
 }
 
 /* vfree_atomic() is not exported: a module gets vfree() instead. */
-static void pat_vfree_atomic(const void *addr)
+static void palias_vfree_atomic(const void *addr)
 {
 #if IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST)
 	vfree_atomic(addr);
@@ -822,47 +831,47 @@ static void pat_vfree_atomic(const void *addr)
  * tear it down.  Returns with the pages still referenced by the caller and
  * the alias's old address in @va.
  */
-static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
-			  unsigned long *va)
+static int palias_make_alias(struct page **pages, u32 nr, u32 alias,
+			     unsigned long *va)
 {
 	void *addr;
 	u32 i;
 
 	switch (alias) {
-	case PAT_ALIAS_VMAP:
+	case PALIAS_ALIAS_VMAP:
 		addr = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
 		if (!addr)
 			return -ENOMEM;
-		pat_fill_alias(addr, nr);
+		palias_fill_alias(addr, nr);
 		vunmap(addr);
 		*va = (unsigned long)addr;
 		return 0;
-	case PAT_ALIAS_VM_MAP_RAM:
+	case PALIAS_ALIAS_VM_MAP_RAM:
 		addr = vm_map_ram(pages, nr, NUMA_NO_NODE);
 		if (!addr)
 			return -ENOMEM;
-		pat_fill_alias(addr, nr);
+		palias_fill_alias(addr, nr);
 		vm_unmap_ram(addr, nr);
 		*va = (unsigned long)addr;
 		return 0;
-	case PAT_ALIAS_VMALLOC:
-	case PAT_ALIAS_VFREE_ATOMIC:
+	case PALIAS_ALIAS_VMALLOC:
+	case PALIAS_ALIAS_VFREE_ATOMIC:
 		addr = vmalloc((size_t)nr * PAGE_SIZE);
 		if (!addr)
 			return -ENOMEM;
-		pat_fill_alias(addr, nr);
+		palias_fill_alias(addr, nr);
 		/* Swap in vmalloc's pages; ours go back now. */
-		pat_free_pages(pages, nr);
+		palias_free_pages(pages, nr);
 		for (i = 0; i < nr; i++) {
 			pages[i] = vmalloc_to_page(addr + (size_t)i * PAGE_SIZE);
 			get_page(pages[i]);
 		}
-		if (alias == PAT_ALIAS_VMALLOC || !IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST))
+		if (alias == PALIAS_ALIAS_VMALLOC || !IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST))
 			vfree(addr);
 		else
-			pat_vfree_atomic(addr);
+			palias_vfree_atomic(addr);
 		*va = (unsigned long)addr;
-		return pat_wait_sole_ref(pages, nr);
+		return palias_wait_sole_ref(pages, nr);
 	}
 	return -EINVAL;
 }
@@ -874,17 +883,17 @@ static int pat_make_alias(struct page **pages, u32 nr, u32 alias,
  * from the first block on this CPU's free list with room, in address
  * order; a new block hands out its first chunk.
  */
-#define PAT_VMAP_BLOCK_PAGES	1024UL
-#define PAT_VMAP_BLOCK_SIZE	(PAT_VMAP_BLOCK_PAGES * PAGE_SIZE)
+#define PALIAS_VMAP_BLOCK_PAGES	1024UL
+#define PALIAS_VMAP_BLOCK_SIZE	(PALIAS_VMAP_BLOCK_PAGES * PAGE_SIZE)
 
-/* The chunks of a PAT_ALIAS_VMAP_BLOCK_FULL alias that stay mapped. */
-struct pat_fill {
+/* The chunks of a PALIAS_ALIAS_VMAP_BLOCK_FULL alias that stay mapped. */
+struct palias_fill {
 	struct page *page;	/* the filler: every page of the other chunks */
 	void **addr;		/* mapped chunks, NULL once unmapped */
 	u32 n, nr;		/* chunks, pages per chunk */
 };
 
-static void pat_fill_end(struct pat_fill *f)
+static void palias_fill_end(struct palias_fill *f)
 {
 	u32 i;
 
@@ -907,8 +916,8 @@ static void pat_fill_end(struct pat_fill *f)
  * other dirty block left, the change's own purge has nothing else to
  * flush (on a busy system, its flush may cover the block by chance).
  */
-static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
-			  unsigned long *va)
+static int palias_fill_block(struct page **pages, u32 nr, struct palias_fill *f,
+			     unsigned long *va)
 {
 	u32 chunk = roundup_pow_of_two(nr), slots, max, i, k = 0, ours = 0;
 	unsigned long block = 0, a;
@@ -918,7 +927,7 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 
 	if (nr > BITS_PER_LONG)
 		return -EINVAL;
-	slots = PAT_VMAP_BLOCK_PAGES / chunk;
+	slots = PALIAS_VMAP_BLOCK_PAGES / chunk;
 	/* Room for the rest of a partly used block, and a whole new one. */
 	max = 2 * slots + 1;
 	f->nr = nr;
@@ -927,7 +936,7 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 	filler = kcalloc(nr, sizeof(*filler), GFP_KERNEL);
 	if (!f->addr || !f->page || !filler) {
 		kfree(filler);
-		pat_fill_end(f);
+		palias_fill_end(f);
 		return -ENOMEM;
 	}
 	for (i = 0; i < nr; i++)
@@ -944,11 +953,11 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 		a = (unsigned long)addr;
 		f->addr[f->n++] = addr;
 		if (mine) {
-			pat_fill_alias(addr, nr);
+			palias_fill_alias(addr, nr);
 			ours = f->n - 1;
 		}
 		if (!block) {
-			if (!(a & (PAT_VMAP_BLOCK_SIZE - 1))) {
+			if (!(a & (PALIAS_VMAP_BLOCK_SIZE - 1))) {
 				block = a;
 				k = 1;
 			}
@@ -963,7 +972,7 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 	}
 	kfree(filler);
 	if (ret) {
-		pat_fill_end(f);
+		palias_fill_end(f);
 		return ret;
 	}
 	*va = (unsigned long)f->addr[ours];
@@ -972,58 +981,60 @@ static int pat_fill_block(struct page **pages, u32 nr, struct pat_fill *f,
 	return 0;
 }
 
-/* ALIAS with PAT_ALIAS_KEEP: a lazy alias of the file's own pages. */
-static int pat_alias_keep(struct pat_buf *buf, const struct pat_alias_req *req)
+/* ALIAS with PALIAS_ALIAS_KEEP: a lazy alias of the file's own pages. */
+static int palias_alias_keep(struct palias_buf *buf,
+			     const struct palias_alias_req *req)
 {
 	unsigned long va;
 	int ret = -EINVAL;
 
-	if (req->alias != PAT_ALIAS_VMAP && req->alias != PAT_ALIAS_VM_MAP_RAM)
+	if (req->alias != PALIAS_ALIAS_VMAP &&
+	    req->alias != PALIAS_ALIAS_VM_MAP_RAM)
 		return -EINVAL;
 	mutex_lock(&buf->lock);
 	if (!buf->keep) {
-		buf->keep = pat_alloc_pages(req->pages);
+		buf->keep = palias_alloc_pages(req->pages);
 		buf->keep_nr = buf->keep ? req->pages : 0;
 	}
 	if (!buf->keep)
 		ret = -ENOMEM;
 	else if (req->pages <= buf->keep_nr)
-		ret = pat_make_alias(buf->keep, req->pages, req->alias, &va);
+		ret = palias_make_alias(buf->keep, req->pages, req->alias, &va);
 	mutex_unlock(&buf->lock);
 	return ret;
 }
 
-static void pat_free_keep(struct pat_buf *buf)
+static void palias_free_keep(struct palias_buf *buf)
 {
 	if (!buf->keep)
 		return;
-	pat_free_pages(buf->keep, buf->keep_nr);
+	palias_free_pages(buf->keep, buf->keep_nr);
 	kvfree(buf->keep);
 	buf->keep = NULL;
 }
 
-static int pat_ioc_alias(struct pat_buf *buf, void __user *uarg)
+static int palias_ioc_alias(struct palias_buf *buf, void __user *uarg)
 {
-	struct pat_alias_req req;
+	struct palias_alias_req req;
 	struct page **pages;
 	unsigned long va;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = pat_check_count(req.pages);
+	ret = palias_check_count(req.pages);
 	if (ret)
 		return ret;
-	if (!pat_alias_valid(req.alias) || (req.flags & ~PAT_ALIAS_KEEP) ||
-	    req.pad)
+	if (!palias_alias_valid(req.alias) ||
+	    (req.flags & ~PALIAS_ALIAS_KEEP) || req.pad)
 		return -EINVAL;
-	if (req.flags & PAT_ALIAS_KEEP)
-		return pat_alias_keep(buf, &req);
-	pages = pat_alloc_pages(req.pages);
+	if (req.flags & PALIAS_ALIAS_KEEP)
+		return palias_alias_keep(buf, &req);
+	pages = palias_alloc_pages(req.pages);
 	if (!pages)
 		return -ENOMEM;
-	ret = pat_make_alias(pages, req.pages, req.alias, &va);
-	pat_free_pages(pages, req.pages);
+	ret = palias_make_alias(pages, req.pages, req.alias, &va);
+	palias_free_pages(pages, req.pages);
 	kvfree(pages);
 	return ret;
 }
@@ -1033,15 +1044,15 @@ static int pat_ioc_alias(struct pat_buf *buf, void __user *uarg)
  * per-cpu free lists hand the most recently freed pages straight back.
  * @owner[j] becomes the new page that is old page j (by pfn), or NULL.
  */
-static int pat_realloc(struct page **pages, u32 nr, struct page **owner,
-		       u32 *reused)
+static int palias_realloc(struct page **pages, u32 nr, struct page **owner,
+			  u32 *reused)
 {
 	unsigned long *old;
 	u32 i, j;
 
 	old = kvcalloc(nr, sizeof(*old), GFP_KERNEL);
 	if (!old) {
-		pat_free_pages(pages, nr);
+		palias_free_pages(pages, nr);
 		return -ENOMEM;
 	}
 	migrate_disable();
@@ -1066,55 +1077,57 @@ static int pat_realloc(struct page **pages, u32 nr, struct page **owner,
 			}
 	kvfree(old);
 	if (i < nr) {
-		pat_free_pages(pages, i);
+		palias_free_pages(pages, i);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
 /* One seed: alias, free, reallocate and change @req's pages, watched. */
-static int pat_seed_run(struct pat_buf *buf, const struct pat_seed *req)
+static int palias_seed_run(struct palias_buf *buf,
+			   const struct palias_seed *req)
 {
-	bool full = req->alias == PAT_ALIAS_VMAP_BLOCK_FULL;
-	struct pat_fill fill = {};
-	struct pat_watch *w;
+	bool full = req->alias == PALIAS_ALIAS_VMAP_BLOCK_FULL;
+	struct palias_fill fill = {};
+	struct palias_watch *w;
 	struct page **pages;
 	unsigned long va;
 	u32 reused;
 	int ret;
 
-	pages = pat_new_pages(buf, req->pages);
+	pages = palias_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
-	w = pat_watch_new(req->pages);
+	w = palias_watch_new(req->pages);
 	if (!w) {
-		pat_free_pages(pages, req->pages);
+		palias_free_pages(pages, req->pages);
 		kvfree(pages);
 		return -ENOMEM;
 	}
-	pat_oracle_arm();
+	palias_oracle_arm();
 	if (full)
-		pat_oracle_arm_purge_read();
+		palias_oracle_arm_purge_read();
 	migrate_disable();
 	if (full)
-		ret = pat_fill_block(pages, req->pages, &fill, &va);
+		ret = palias_fill_block(pages, req->pages, &fill, &va);
 	else
-		ret = pat_make_alias(pages, req->pages, req->alias, &va);
+		ret = palias_make_alias(pages, req->pages, req->alias, &va);
 	if (!ret) {
-		pat_watch_unmapped(w, va, pages);
-		ret = pat_realloc(pages, req->pages, w->owner, &reused);
+		palias_watch_unmapped(w, va, pages);
+		ret = palias_realloc(pages, req->pages, w->owner, &reused);
 	} else {
-		pat_free_pages(pages, req->pages);
+		palias_free_pages(pages, req->pages);
 	}
 	if (ret)
 		kvfree(pages);
 	else
-		ret = pat_install(buf, pages, req->pages, req->mode, reused, w);
+		ret = palias_install(buf, pages, req->pages, req->mode, reused,
+				     w);
 	migrate_enable();
 	/* The block stayed full until the change was done. */
 	if (full)
-		pat_fill_end(&fill);
-	pat_watch_free(w);
+		palias_fill_end(&fill);
+	palias_watch_free(w);
 	return ret;
 }
 
@@ -1123,12 +1136,15 @@ static int pat_seed_run(struct pat_buf *buf, const struct pat_seed *req)
  * elsewhere.  Whether a stale TLB entry survives the unmap may depend on
  * the address (under TCG, entries are evicted by index): a retry moves it.
  */
-static struct vm_struct *pat_spacer_get(u32 pages)
+static struct vm_struct *palias_spacer_get(u32 pages)
 {
 	struct vm_struct *area;
 
 	if (!pages)
 		return NULL;
+	/* Not exported: a module (make bench, pristine tree) holds none. */
+	if (!IS_BUILTIN(CONFIG_PAGE_ALIAS_TEST))
+		return ERR_PTR(-EOPNOTSUPP);
 	area = get_vm_area((unsigned long)pages << PAGE_SHIFT, VM_MAP);
 	return area ?: ERR_PTR(-ENOMEM);
 }
@@ -1137,22 +1153,23 @@ static struct vm_struct *pat_spacer_get(u32 pages)
  * The stale TLB entries the oracle reads through belong to this CPU: the
  * whole scenario runs on it.
  */
-static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
+static int palias_ioc_seed(struct palias_buf *buf,
+			   const struct palias_seed *req)
 {
-	bool full = req->alias == PAT_ALIAS_VMAP_BLOCK_FULL;
+	bool full = req->alias == PALIAS_ALIAS_VMAP_BLOCK_FULL;
 	struct vm_struct *spacer;
 	int ret;
 
-	if ((!pat_alias_valid(req->alias) && !full) ||
-	    !pat_mode_valid(req->mode) || req->flags)
+	if ((!palias_alias_valid(req->alias) && !full) ||
+	    !palias_mode_valid(req->mode) || req->flags)
 		return -EINVAL;
 	if ((full && req->pages > BITS_PER_LONG) ||
-	    req->spacer > PAT_MAX_SPACER)
+	    req->spacer > PALIAS_MAX_SPACER)
 		return -E2BIG;
-	spacer = pat_spacer_get(req->spacer);
+	spacer = palias_spacer_get(req->spacer);
 	if (IS_ERR(spacer))
 		return PTR_ERR(spacer);
-	ret = pat_seed_run(buf, req);
+	ret = palias_seed_run(buf, req);
 	if (spacer)
 		free_vm_area(spacer);
 	return ret;
@@ -1163,48 +1180,49 @@ static int pat_ioc_seed(struct pat_buf *buf, const struct pat_seed *req)
  * the caller, pinned here, hands them to another driver by allocating
  * right away (the per-cpu free lists give them back first).
  */
-static int pat_ioc_handoff(struct pat_buf *buf, const struct pat_handoff *req)
+static int palias_ioc_handoff(struct palias_buf *buf,
+			      const struct palias_handoff *req)
 {
-	struct pat_watch *w;
+	struct palias_watch *w;
 	struct page **pages;
 	unsigned long va;
 	u32 i;
 	int ret;
 
-	if (!pat_alias_valid(req->alias) || req->flags || req->pad)
+	if (!palias_alias_valid(req->alias) || req->flags || req->pad)
 		return -EINVAL;
 	if (buf->handoff)
 		return -EBUSY;
-	pages = pat_new_pages(buf, req->pages);
+	pages = palias_new_pages(buf, req->pages);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
-	w = pat_watch_new(req->pages);
+	w = palias_watch_new(req->pages);
 	if (w)
 		w->pfn = kvcalloc(req->pages, sizeof(*w->pfn), GFP_KERNEL);
 	if (!w || !w->pfn) {
-		pat_watch_free(w);
-		pat_free_pages(pages, req->pages);
+		palias_watch_free(w);
+		palias_free_pages(pages, req->pages);
 		kvfree(pages);
 		return -ENOMEM;
 	}
 	w->handoff = true;
-	pat_oracle_arm();
+	palias_oracle_arm();
 	migrate_disable();
-	ret = pat_make_alias(pages, req->pages, req->alias, &va);
+	ret = palias_make_alias(pages, req->pages, req->alias, &va);
 	if (!ret) {
-		pat_watch_unmapped(w, va, pages);
+		palias_watch_unmapped(w, va, pages);
 		for (i = 0; i < req->pages; i++)
 			w->pfn[i] = page_to_pfn(pages[i]);
 		/* Owners are unknown yet: this reads nothing, only watches. */
-		pat_watch_start(w);
+		palias_watch_start(w);
 		if (!w->watched)
 			ret = -EOPNOTSUPP;	/* no oracle to judge with */
 	}
-	pat_free_pages(pages, req->pages);
+	palias_free_pages(pages, req->pages);
 	migrate_enable();
 	kvfree(pages);
 	if (ret) {
-		pat_watch_free(w);
+		palias_watch_free(w);
 		return ret;
 	}
 	buf->handoff = w;
@@ -1212,32 +1230,32 @@ static int pat_ioc_handoff(struct pat_buf *buf, const struct pat_handoff *req)
 }
 
 /* The handoff's verdict: the new owner must still hold the pages. */
-static void pat_handoff_end(struct pat_buf *buf, bool verdict)
+static void palias_handoff_end(struct palias_buf *buf, bool verdict)
 {
-	struct pat_watch *w = buf->handoff;
+	struct palias_watch *w = buf->handoff;
 	u32 j, dirty = 0;
 
 	if (!w)
 		return;
-	pat_watch_stop(w);
+	palias_watch_stop(w);
 	if (verdict) {
 		for (j = 0; j < w->nr; j++)
 			if (w->owner[j])
 				dirty += page_alias_check_pfn(page_to_pfn(w->owner[j])) > 0;
-		buf->verdict = (struct pat_verdict) {
+		buf->verdict = (struct palias_verdict) {
 			.pages = w->nr,
 			.reused = w->reused,
 			.dirty_before = w->dirty_before,
 			.dirty_after = dirty,
 			.checker = page_alias_check_active(),
 		};
-		pat_watch_verdict(w, &buf->verdict);
+		palias_watch_verdict(w, &buf->verdict);
 	}
-	pat_watch_free(w);
+	palias_watch_free(w);
 	buf->handoff = NULL;
 }
 
-static int pat_cmp_u64(const void *a, const void *b)
+static int palias_cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
@@ -1245,9 +1263,9 @@ static int pat_cmp_u64(const void *a, const void *b)
 }
 
 /* What TTM does on a pool refill and release, timed round by round. */
-static int pat_ioc_bench(void __user *uarg)
+static int palias_ioc_bench(void __user *uarg)
 {
-	struct pat_bench req;
+	struct palias_bench req;
 	struct page **pages;
 	u64 *ns, t0, sum = 0;
 	u32 i;
@@ -1255,19 +1273,19 @@ static int pat_ioc_bench(void __user *uarg)
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	ret = pat_check_count(req.pages);
+	ret = palias_check_count(req.pages);
 	if (ret)
 		return ret;
 	if (!req.iters)
 		return -EINVAL;
-	if (req.iters > PAT_MAX_ITERS)
+	if (req.iters > PALIAS_MAX_ITERS)
 		return -E2BIG;
 	ns = kvcalloc(req.iters, sizeof(*ns), GFP_KERNEL);
-	pages = pat_alloc_pages(req.pages);
+	pages = palias_alloc_pages(req.pages);
 	if (!ns || !pages) {
 		kvfree(ns);
 		if (pages)
-			pat_free_pages(pages, req.pages);
+			palias_free_pages(pages, req.pages);
 		kvfree(pages);
 		return -ENOMEM;
 	}
@@ -1281,36 +1299,36 @@ static int pat_ioc_bench(void __user *uarg)
 		cond_resched();
 	}
 	if (!ret) {
-		sort(ns, req.iters, sizeof(*ns), pat_cmp_u64, NULL);
+		sort(ns, req.iters, sizeof(*ns), palias_cmp_u64, NULL);
 		req.median_ns = ns[req.iters / 2];
 		req.p99_ns = ns[min_t(u32, req.iters - 1, req.iters * 99 / 100)];
 		req.mean_ns = div_u64(sum, req.iters);
 		if (copy_to_user(uarg, &req, sizeof(req)))
 			ret = -EFAULT;
 	}
-	pat_free_pages(pages, req.pages);
+	palias_free_pages(pages, req.pages);
 	kvfree(pages);
 	kvfree(ns);
 	return ret;
 }
 
 /* The live mappings of page 0, as the checker counts them (0: not built). */
-static u32 pat_live_count(struct page *page)
+static u32 palias_live_count(struct page *page)
 {
 	return page_alias_check_live(page_to_pfn(page), NULL);
 }
 
 /* TTM and its mistakes: caching and vmap() of the same pages. */
-static int pat_live_caching(struct page **pages, u32 nr, u32 scenario,
-			    u32 *mapped)
+static int palias_live_caching(struct page **pages, u32 nr, u32 scenario,
+			       u32 *mapped)
 {
-	bool wc_first = scenario != PAT_LIVE_WB_VMAP_THEN_WC;
+	bool wc_first = scenario != PALIAS_LIVE_WB_VMAP_THEN_WC;
 	pgprot_t prot = PAGE_KERNEL;
 	void *addr;
 	int ret;
 
-	if (scenario == PAT_LIVE_TTM_WC_VMAP ||
-	    scenario == PAT_LIVE_WC_VMAP_THEN_WB)
+	if (scenario == PALIAS_LIVE_TTM_WC_VMAP ||
+	    scenario == PALIAS_LIVE_WC_VMAP_THEN_WB)
 		prot = pgprot_writecombine(PAGE_KERNEL);
 	if (wc_first) {
 		ret = set_pages_array_wc(pages, nr);
@@ -1322,16 +1340,16 @@ static int pat_live_caching(struct page **pages, u32 nr, u32 scenario,
 		ret = -ENOMEM;
 		goto out_wb;
 	}
-	*mapped = pat_live_count(pages[0]);
+	*mapped = palias_live_count(pages[0]);
 	memset(addr, 0x3c, (size_t)nr * PAGE_SIZE);
 	ret = 0;
 	switch (scenario) {
-	case PAT_LIVE_WB_VMAP_THEN_WC:
+	case PALIAS_LIVE_WB_VMAP_THEN_WC:
 		/* The bug: the WB mapping is still there. */
 		ret = set_pages_array_wc(pages, nr);
 		set_pages_array_wb(pages, nr);
 		break;
-	case PAT_LIVE_WC_VMAP_THEN_WB:
+	case PALIAS_LIVE_WC_VMAP_THEN_WB:
 		/* The bug: back to WB before the WC mapping is gone. */
 		ret = set_pages_array_wb(pages, nr);
 		wc_first = false;
@@ -1345,75 +1363,75 @@ out_wb:
 }
 
 /* vmap() the pages, free them while mapped (the bug), then vunmap(). */
-static int pat_live_free_mapped(struct page **pages, u32 nr, u32 *mapped)
+static int palias_live_free_mapped(struct page **pages, u32 nr, u32 *mapped)
 {
 	void *addr = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
 
 	if (!addr)
 		return -ENOMEM;
-	*mapped = pat_live_count(pages[0]);
-	pat_free_pages(pages, nr);
+	*mapped = palias_live_count(pages[0]);
+	palias_free_pages(pages, nr);
 	memset(pages, 0, nr * sizeof(*pages));
 	vunmap(addr);
 	return 0;
 }
 
 /* VM_MAP_PUT_PAGES: vfree() unmaps, then frees the pages and the array. */
-static int pat_live_put_pages(struct page **pages, u32 nr, u32 *mapped)
+static int palias_live_put_pages(struct page **pages, u32 nr, u32 *mapped)
 {
 	void *addr = vmap(pages, nr, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
 
 	if (!addr)
 		return -ENOMEM;
-	*mapped = pat_live_count(pages[0]);
+	*mapped = palias_live_count(pages[0]);
 	memset(addr, 0x3c, (size_t)nr * PAGE_SIZE);
 	vfree(addr);
 	return 0;
 }
 
-static int pat_live_vmalloc(u32 nr, u32 *mapped)
+static int palias_live_vmalloc(u32 nr, u32 *mapped)
 {
 	void *addr = vmalloc((size_t)nr * PAGE_SIZE);
 
 	if (!addr)
 		return -ENOMEM;
-	*mapped = pat_live_count(vmalloc_to_page(addr));
+	*mapped = palias_live_count(vmalloc_to_page(addr));
 	memset(addr, 0x3c, (size_t)nr * PAGE_SIZE);
 	vfree(addr);
 	return 0;
 }
 
-static int pat_ioc_live(struct pat_live_req *req)
+static int palias_ioc_live(struct palias_live_req *req)
 {
 	struct page **pages;
 	int ret;
 
-	ret = pat_check_count(req->pages);
+	ret = palias_check_count(req->pages);
 	if (ret)
 		return ret;
-	if (req->scenario < PAT_LIVE_TTM_WC_VMAP ||
-	    req->scenario > PAT_LIVE_VMALLOC || req->flags)
+	if (req->scenario < PALIAS_LIVE_TTM_WC_VMAP ||
+	    req->scenario > PALIAS_LIVE_VMALLOC || req->flags)
 		return -EINVAL;
 	req->mapped = 0;
-	if (req->scenario == PAT_LIVE_VMALLOC)
-		return pat_live_vmalloc(req->pages, &req->mapped);
-	pages = pat_alloc_pages(req->pages);
+	if (req->scenario == PALIAS_LIVE_VMALLOC)
+		return palias_live_vmalloc(req->pages, &req->mapped);
+	pages = palias_alloc_pages(req->pages);
 	if (!pages)
 		return -ENOMEM;
 	switch (req->scenario) {
-	case PAT_LIVE_FREE_MAPPED:
-		ret = pat_live_free_mapped(pages, req->pages, &req->mapped);
+	case PALIAS_LIVE_FREE_MAPPED:
+		ret = palias_live_free_mapped(pages, req->pages, &req->mapped);
 		break;
-	case PAT_LIVE_PUT_PAGES:
-		ret = pat_live_put_pages(pages, req->pages, &req->mapped);
+	case PALIAS_LIVE_PUT_PAGES:
+		ret = palias_live_put_pages(pages, req->pages, &req->mapped);
 		if (!ret)
 			return 0;	/* vfree() freed pages and array */
 		break;
 	default:
-		ret = pat_live_caching(pages, req->pages, req->scenario,
-				       &req->mapped);
+		ret = palias_live_caching(pages, req->pages, req->scenario,
+					  &req->mapped);
 	}
-	pat_free_pages(pages, req->pages);
+	palias_free_pages(pages, req->pages);
 	kvfree(pages);
 	return ret;
 }
@@ -1422,45 +1440,45 @@ static int pat_ioc_live(struct pat_live_req *req)
  * User memory is only touched outside buf->lock: mmap() takes buf->lock
  * under mmap_lock, so a fault under buf->lock could deadlock.
  */
-static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long palias_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct pat_buf *buf = file->private_data;
+	struct palias_buf *buf = file->private_data;
 	void __user *uarg = (void __user *)arg;
-	struct pat_verdict verdict;
+	struct palias_verdict verdict;
 	union {
-		struct pat_alloc alloc;
-		struct pat_seed seed;
-		struct pat_live_req live;
-		struct pat_handoff handoff;
+		struct palias_alloc alloc;
+		struct palias_seed seed;
+		struct palias_live_req live;
+		struct palias_handoff handoff;
 	} req;
 	long ret;
 
 	switch (cmd) {
-	case PAT_IOC_ALIAS:
-		return pat_ioc_alias(buf, uarg);
-	case PAT_IOC_BENCH:
-		return pat_ioc_bench(uarg);
-	case PAT_IOC_LIVE:
+	case PALIAS_IOC_ALIAS:
+		return palias_ioc_alias(buf, uarg);
+	case PALIAS_IOC_BENCH:
+		return palias_ioc_bench(uarg);
+	case PALIAS_IOC_LIVE:
 		if (copy_from_user(&req.live, uarg, sizeof(req.live)))
 			return -EFAULT;
-		ret = pat_ioc_live(&req.live);
+		ret = palias_ioc_live(&req.live);
 		if (!ret && copy_to_user(uarg, &req.live, sizeof(req.live)))
 			ret = -EFAULT;
 		return ret;
-	case PAT_IOC_ALLOC:
+	case PALIAS_IOC_ALLOC:
 		if (copy_from_user(&req.alloc, uarg, sizeof(req.alloc)))
 			return -EFAULT;
 		break;
-	case PAT_IOC_SEED:
+	case PALIAS_IOC_SEED:
 		if (copy_from_user(&req.seed, uarg, sizeof(req.seed)))
 			return -EFAULT;
 		break;
-	case PAT_IOC_HANDOFF:
+	case PALIAS_IOC_HANDOFF:
 		if (copy_from_user(&req.handoff, uarg, sizeof(req.handoff)))
 			return -EFAULT;
 		break;
-	case PAT_IOC_FREE:
-	case PAT_IOC_VERDICT:
+	case PALIAS_IOC_FREE:
+	case PALIAS_IOC_VERDICT:
 		break;
 	default:
 		return -ENOTTY;
@@ -1468,37 +1486,37 @@ static long pat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	mutex_lock(&buf->lock);
 	switch (cmd) {
-	case PAT_IOC_ALLOC:
-		ret = pat_ioc_alloc(buf, &req.alloc);
+	case PALIAS_IOC_ALLOC:
+		ret = palias_ioc_alloc(buf, &req.alloc);
 		break;
-	case PAT_IOC_SEED:
-		ret = pat_ioc_seed(buf, &req.seed);
+	case PALIAS_IOC_SEED:
+		ret = palias_ioc_seed(buf, &req.seed);
 		break;
-	case PAT_IOC_HANDOFF:
-		ret = pat_ioc_handoff(buf, &req.handoff);
+	case PALIAS_IOC_HANDOFF:
+		ret = palias_ioc_handoff(buf, &req.handoff);
 		break;
-	case PAT_IOC_FREE:
+	case PALIAS_IOC_FREE:
 		ret = buf->pages || buf->handoff ? 0 : -ENOENT;
-		pat_handoff_end(buf, false);
-		pat_release_buf(buf);
+		palias_handoff_end(buf, false);
+		palias_release_buf(buf);
 		break;
 	default:
-		pat_handoff_end(buf, true);
+		palias_handoff_end(buf, true);
 		verdict = buf->verdict;
 		ret = 0;
 	}
 	mutex_unlock(&buf->lock);
 
-	if (cmd == PAT_IOC_VERDICT &&
+	if (cmd == PALIAS_IOC_VERDICT &&
 	    copy_to_user(uarg, &verdict, sizeof(verdict)))
 		ret = -EFAULT;
 	return ret;
 }
 
 /* Map the buffer with its own caching, as DRM maps WC buffers. */
-static int pat_mmap(struct file *file, struct vm_area_struct *vma)
+static int palias_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct pat_buf *buf = file->private_data;
+	struct palias_buf *buf = file->private_data;
 	unsigned long i, nr = vma_pages(vma);
 	int ret = 0;
 
@@ -1508,7 +1526,7 @@ static int pat_mmap(struct file *file, struct vm_area_struct *vma)
 		goto out;
 	}
 	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_page_prot = buf->mode == PAT_MODE_TTM_WC ?
+	vma->vm_page_prot = buf->mode == PALIAS_MODE_TTM_WC ?
 			    pgprot_writecombine(vma->vm_page_prot) :
 			    pgprot_noncached(vma->vm_page_prot);
 	for (i = 0; i < nr && !ret; i++)
@@ -1520,9 +1538,9 @@ out:
 	return ret;
 }
 
-static int pat_open(struct inode *inode, struct file *file)
+static int palias_open(struct inode *inode, struct file *file)
 {
-	struct pat_buf *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	struct palias_buf *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 
 	if (!buf)
 		return -ENOMEM;
@@ -1531,25 +1549,25 @@ static int pat_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int pat_release(struct inode *inode, struct file *file)
+static int palias_release(struct inode *inode, struct file *file)
 {
-	struct pat_buf *buf = file->private_data;
+	struct palias_buf *buf = file->private_data;
 
-	pat_handoff_end(buf, false);
-	pat_release_buf(buf);
-	pat_free_keep(buf);
+	palias_handoff_end(buf, false);
+	palias_release_buf(buf);
+	palias_free_keep(buf);
 	mutex_destroy(&buf->lock);
 	kfree(buf);
 	return 0;
 }
 
-static const struct file_operations pat_fops = {
+static const struct file_operations palias_fops = {
 	.owner = THIS_MODULE,
-	.open = pat_open,
-	.release = pat_release,
-	.unlocked_ioctl = pat_ioctl,
+	.open = palias_open,
+	.release = palias_release,
+	.unlocked_ioctl = palias_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.mmap = pat_mmap,
+	.mmap = palias_mmap,
 };
 
 #ifndef MODULE
@@ -1565,89 +1583,90 @@ static struct {
 	unsigned long va;
 	int cpu;
 	bool live, checker;	/* when made */
-} pat_early;
+} palias_early;
 
-static int __init pat_early_alias(void)
+static int __init palias_early_alias(void)
 {
 	void *addr;
 
-	pat_early.page = alloc_page(GFP_KERNEL);
-	if (!pat_early.page)
+	palias_early.page = alloc_page(GFP_KERNEL);
+	if (!palias_early.page)
 		return 0;
-	addr = vmap(&pat_early.page, 1, VM_MAP, PAGE_KERNEL);
+	addr = vmap(&palias_early.page, 1, VM_MAP, PAGE_KERNEL);
 	if (!addr) {
-		__free_page(pat_early.page);
-		pat_early.page = NULL;
+		__free_page(palias_early.page);
+		palias_early.page = NULL;
 		return 0;
 	}
 	/* Before SMP bring-up: only this CPU runs. */
-	pat_early.cpu = raw_smp_processor_id();
-	pat_fill_alias(addr, 1);
+	palias_early.cpu = raw_smp_processor_id();
+	palias_fill_alias(addr, 1);
 	vunmap(addr);
-	pat_early.va = (unsigned long)addr;
-	pat_early.live = pat_stale(pat_early.va, pat_early.page);
-	pat_early.checker = page_alias_check_active();
+	palias_early.va = (unsigned long)addr;
+	palias_early.live = palias_stale(palias_early.va, palias_early.page);
+	palias_early.checker = page_alias_check_active();
 	return 0;
 }
-early_initcall(pat_early_alias);
+early_initcall(palias_early_alias);
 
-static void pat_early_read(void *live)
+static void palias_early_read(void *live)
 {
-	*(bool *)live = pat_stale(pat_early.va, pat_early.page);
+	*(bool *)live = palias_stale(palias_early.va, palias_early.page);
 }
 
-static int __init pat_early_verdict(void)
+static int __init palias_early_verdict(void)
 {
 	bool live = false;
 	int dirty;
 
-	if (!pat_early.page)
+	if (!palias_early.page)
 		return 0;
 	/* The checker's word first: still live afterwards means live then. */
-	dirty = page_alias_check_pfn(page_to_pfn(pat_early.page));
-	if (smp_call_function_single(pat_early.cpu, pat_early_read, &live, 1))
+	dirty = page_alias_check_pfn(page_to_pfn(palias_early.page));
+	if (smp_call_function_single(palias_early.cpu, palias_early_read, &live,
+				     1))
 		pr_warn("alias from before the checker: CPU %d is gone\n",
-			pat_early.cpu);
+			palias_early.cpu);
 	pr_info("alias from before the checker (checker %s then, alias %s): stale translation %s, checker %s%s\n",
-		pat_early.checker ? "on" : "off",
-		pat_early.live ? "live" : "not live", live ? "live" : "gone",
+		palias_early.checker ? "on" : "off",
+		palias_early.live ? "live" : "not live", live ? "live" : "gone",
 		dirty ? "dirty" : "clean",
 		live && !dirty && page_alias_check_active() ? ": MISSED" : "");
 	if (live)
 		vm_unmap_aliases();
-	__free_page(pat_early.page);
+	__free_page(palias_early.page);
 	return 0;
 }
 
 /* The first initcall level after page_ext_init() (page_alloc_init_late()). */
-core_initcall(pat_early_verdict);
+core_initcall(palias_early_verdict);
 #endif /* !MODULE */
 
-static struct miscdevice pat_misc = {
+static struct miscdevice palias_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "page_alias_test",
-	.fops = &pat_fops,
+	.fops = &palias_fops,
 	.mode = 0600,
 };
 
-static int __init pat_init(void)
+static int __init palias_init(void)
 {
 	int ret;
 
-	pat_oracle_init();
-	ret = misc_register(&pat_misc);
+	palias_oracle_init();
+	ret = misc_register(&palias_misc);
 	if (ret)
-		pat_oracle_exit();
+		palias_oracle_exit();
 	return ret;
 }
-module_init(pat_init);
+module_init(palias_init);
 
-static void __exit pat_exit(void)
+static void __exit palias_exit(void)
 {
-	misc_deregister(&pat_misc);
-	pat_oracle_exit();
+	misc_deregister(&palias_misc);
+	palias_oracle_exit();
 }
-module_exit(pat_exit);
+module_exit(palias_exit);
 
 MODULE_DESCRIPTION("DRM/TTM- and AGP-like page caching test driver for page_alias_check");
 MODULE_LICENSE("GPL");

@@ -4,7 +4,7 @@
  * freed pages with lazy kernel aliases on the same CPU, so that module
  * memory (made read-only by set_memory_ro() during the load) lands on such
  * pages as it does by chance on a busy system.  The freeing is done by
- * /dev/page_alias_test's PAT_IOC_ALIAS (vmalloc, write, vfree, as XFS
+ * /dev/page_alias_test's PALIAS_IOC_ALIAS (vmalloc, write, vfree, as XFS
  * buffers and module loading itself do); without the device the loads run
  * alone.
  *
@@ -26,7 +26,7 @@
 
 int main(int argc, char **argv)
 {
-	struct pat_alias_req ar = { .alias = PAT_ALIAS_VMALLOC };
+	struct palias_alias_req ar = { .alias = PALIAS_ALIAS_VMALLOC };
 	unsigned long i, loops, failed = 0, prepared = 0;
 	cpu_set_t cpu0;
 	int dev, fd;
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	sched_setaffinity(0, sizeof(cpu0), &cpu0);
 	dev = open("/dev/page_alias_test", O_RDWR | O_CLOEXEC);
 	for (i = 0; i < loops; i++) {
-		if (dev >= 0 && ioctl(dev, PAT_IOC_ALIAS, &ar) == 0)
+		if (dev >= 0 && ioctl(dev, PALIAS_IOC_ALIAS, &ar) == 0)
 			prepared++;
 		fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {

@@ -43,7 +43,7 @@ found0=$(stat aliases_found)
 ) &
 fpid=$!
 # The loads: each right after a vmalloc user (the test driver's
-# PAT_IOC_ALIAS: vmalloc, write, vfree) freed pages with lazy aliases on
+# PALIAS_IOC_ALIAS: vmalloc, write, vfree) freed pages with lazy aliases on
 # the same CPU, so module memory meets them; see pac_modload.c.
 out=$(/bin/pac_modload "$ko" test_module "$LOOPS" 2>/tmp/modload.err)
 rc=$?

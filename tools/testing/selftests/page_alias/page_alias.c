@@ -253,12 +253,12 @@ struct scenario {
 };
 
 static const struct scenario scenarios[] = {
-	{ "vmap_ttm_wc_1",	  PAT_ALIAS_VMAP,	  PAT_MODE_TTM_WC, 1 },
-	{ "vmap_ttm_wc_16",	  PAT_ALIAS_VMAP,	  PAT_MODE_TTM_WC, 16 },
-	{ "vm_map_ram_small_uc",  PAT_ALIAS_VM_MAP_RAM,	  PAT_MODE_TTM_UC, 8 },
-	{ "vm_map_ram_large_wc",  PAT_ALIAS_VM_MAP_RAM,	  PAT_MODE_TTM_WC, 80 },
-	{ "vmalloc_agp_uc",	  PAT_ALIAS_VMALLOC,	  PAT_MODE_AGP_UC, 4 },
-	{ "vfree_atomic_ttm_uc",  PAT_ALIAS_VFREE_ATOMIC, PAT_MODE_TTM_UC, 2 },
+	{ "vmap_ttm_wc_1",	  PALIAS_ALIAS_VMAP,	  PALIAS_MODE_TTM_WC, 1 },
+	{ "vmap_ttm_wc_16",	  PALIAS_ALIAS_VMAP,	  PALIAS_MODE_TTM_WC, 16 },
+	{ "vm_map_ram_small_uc",  PALIAS_ALIAS_VM_MAP_RAM,	  PALIAS_MODE_TTM_UC, 8 },
+	{ "vm_map_ram_large_wc",  PALIAS_ALIAS_VM_MAP_RAM,	  PALIAS_MODE_TTM_WC, 80 },
+	{ "vmalloc_agp_uc",	  PALIAS_ALIAS_VMALLOC,	  PALIAS_MODE_AGP_UC, 4 },
+	{ "vfree_atomic_ttm_uc",  PALIAS_ALIAS_VFREE_ATOMIC, PALIAS_MODE_TTM_UC, 2 },
 };
 
 /* ---- vgem: a real driver that makes its pages write-combining ----------- */
@@ -341,19 +341,19 @@ static void pin_here(void)
 }
 
 /* The seed scenario with vgem as the pages' new owner. */
-static int vgem_seed(int fd, const struct scenario *sc, struct pat_verdict *v)
+static int vgem_seed(int fd, const struct scenario *sc, struct palias_verdict *v)
 {
-	struct pat_handoff req = { .pages = sc->pages, .alias = sc->alias };
+	struct palias_handoff req = { .pages = sc->pages, .alias = sc->alias };
 	struct vgem_buf b = { 0 };
 	int ret;
 
 	pin_here();
-	ret = ioc(fd, PAT_IOC_HANDOFF, &req);
+	ret = ioc(fd, PALIAS_IOC_HANDOFF, &req);
 	if (ret)
 		return ret;
 	ret = vgem_create(vgem_fd, sc->pages, &b);
 	if (!ret)
-		ret = ioc(fd, PAT_IOC_VERDICT, v);
+		ret = ioc(fd, PALIAS_IOC_VERDICT, v);
 	vgem_destroy(vgem_fd, &b);
 	return ret;
 }
@@ -362,10 +362,10 @@ static int vgem_seed(int fd, const struct scenario *sc, struct pat_verdict *v)
  * @try: 1 for a first try; later tries hold vmalloc space before the alias
  * so that it lands at another address.
  */
-static int seed(int fd, const struct scenario *sc, struct pat_verdict *v,
+static int seed(int fd, const struct scenario *sc, struct palias_verdict *v,
 		int try)
 {
-	struct pat_seed req = {
+	struct palias_seed req = {
 		.pages = sc->pages, .alias = sc->alias, .mode = sc->mode,
 		.spacer = try - 1,
 	};
@@ -373,16 +373,16 @@ static int seed(int fd, const struct scenario *sc, struct pat_verdict *v,
 
 	if (sc->in_stack)
 		return vgem_seed(fd, sc, v);
-	ret = ioc(fd, PAT_IOC_SEED, &req);
+	ret = ioc(fd, PALIAS_IOC_SEED, &req);
 
 	if (!ret)
-		ret = ioc(fd, PAT_IOC_VERDICT, v);
+		ret = ioc(fd, PALIAS_IOC_VERDICT, v);
 	return ret;
 }
 
 /* One seed run: the driver's verdict, stats around it, reports logged. */
 struct seed_run {
-	struct pat_verdict v;
+	struct palias_verdict v;
 	struct stats a, b;
 	int logged, in_stack;
 	int tries, other_pages, no_stale_entry, cleaned_elsewhere, oracle_missed;
@@ -394,7 +394,7 @@ struct seed_run {
  */
 static const char *no_alias_reason(struct seed_run *r)
 {
-	const struct pat_verdict *v = &r->v;
+	const struct palias_verdict *v = &r->v;
 
 	if (!v->reused) {
 		r->other_pages++;
@@ -447,7 +447,7 @@ static int seed_alias(const struct scenario *sc, struct seed_run *r,
 		kmsg_count_each(kfd, needles, counts, 2);
 		r->logged = counts[0];
 		r->in_stack = counts[1];
-		ioc(fd, PAT_IOC_FREE, NULL);
+		ioc(fd, PALIAS_IOC_FREE, NULL);
 		close(fd);
 		close(kfd);
 		if (ret)
@@ -469,7 +469,7 @@ static int seed_alias(const struct scenario *sc, struct seed_run *r,
 static void print_run(const struct scenario *sc, const char *policy,
 		      const struct seed_run *r)
 {
-	const struct pat_verdict *v = &r->v;
+	const struct palias_verdict *v = &r->v;
 
 	ksft_print_msg("%s/%s: pages %u reused %u at %#x; tries %d, retried for %d/%d/%d/%d\n",
 		       sc->name, policy, v->pages, v->reused, v->alias_page,
@@ -501,7 +501,7 @@ static const char *expect(const char *failed, bool ok, const char *what)
 static const char *judge(const struct scenario *sc, const struct seed_run *r,
 			 const char *policy)
 {
-	const struct pat_verdict *v = &r->v;
+	const struct palias_verdict *v = &r->v;
 	long found = r->b.found - r->a.found, reports = r->b.reports - r->a.reports;
 	const char *f = NULL;
 
@@ -584,7 +584,7 @@ static void run_scenario(const struct scenario *sc, const char *policy)
 #define PURGE_MISSED	"BUG: page_alias_check: purge missed alias pfn:"
 
 static const struct scenario vmap_block_scenario = {
-	"vmap_block_full", PAT_ALIAS_VMAP_BLOCK_FULL, PAT_MODE_TTM_WC, 64
+	"vmap_block_full", PALIAS_ALIAS_VMAP_BLOCK_FULL, PALIAS_MODE_TTM_WC, 64
 };
 
 static bool vmap_block_bug(void)
@@ -609,7 +609,7 @@ static bool vmap_block_bug(void)
 static const char *judge_vmap_block(const struct seed_run *r, const char *policy,
 				    bool bug, bool epoch, long missed, int logged)
 {
-	const struct pat_verdict *v = &r->v;
+	const struct palias_verdict *v = &r->v;
 	bool checking = have_checker && strcmp(policy, "off");
 	const char *f = NULL;
 
@@ -672,7 +672,7 @@ static void test_vmap_block(const char *policy)
 		missed = stat_read("purge_missed") - missed;
 		stats_get(&r.b);
 		logged = kmsg_count(kfd, PURGE_MISSED);
-		ioc(fd, PAT_IOC_FREE, NULL);
+		ioc(fd, PALIAS_IOC_FREE, NULL);
 		close(fd);
 		close(kfd);
 		if (ret && (ret != -EAGAIN || r.tries == SEED_TRIES))
@@ -757,15 +757,15 @@ static int vmap_block_mode(void)
  */
 static void test_clean_skips_purge(void)
 {
-	struct pat_alloc req = { .pages = 1, .mode = PAT_MODE_TTM_WC };
-	struct pat_verdict v;
+	struct palias_alloc req = { .pages = 1, .mode = PALIAS_MODE_TTM_WC };
+	struct palias_verdict v;
 	struct stats a, b;
 	int i, fd = dev_open(), dirty = 0, failed = 0, purges = 0;
 
 	stats_get(&a);
 	for (i = 0; i < 50; i++) {
-		if (ioc(fd, PAT_IOC_ALLOC, &req) || ioc(fd, PAT_IOC_VERDICT, &v) ||
-		    ioc(fd, PAT_IOC_FREE, NULL)) {
+		if (ioc(fd, PALIAS_IOC_ALLOC, &req) || ioc(fd, PALIAS_IOC_VERDICT, &v) ||
+		    ioc(fd, PALIAS_IOC_FREE, NULL)) {
 			failed++;
 			continue;
 		}
@@ -785,13 +785,13 @@ static void test_clean_skips_purge(void)
 
 static void test_mmap(__u32 mode, const char *name)
 {
-	struct pat_alloc req = { .pages = 4, .mode = mode };
+	struct palias_alloc req = { .pages = 4, .mode = mode };
 	size_t len = 4 * getpagesize(), i;
 	unsigned char *p;
 	bool ok = true;
 	int fd = dev_open();
 
-	if (ioc(fd, PAT_IOC_ALLOC, &req)) {
+	if (ioc(fd, PALIAS_IOC_ALLOC, &req)) {
 		ksft_test_result_fail("%s: alloc failed\n", name);
 		close(fd);
 		return;
@@ -829,7 +829,7 @@ static void expect_err(int got, int want, const char *name)
 static void test_bad_ioctl_memory(int fd)
 {
 	size_t pg = getpagesize();
-	struct pat_bench *bench;
+	struct palias_bench *bench;
 	char *p;
 
 	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
@@ -842,95 +842,96 @@ static void test_bad_ioctl_memory(int fd)
 	}
 	/* The last 4 bytes of the page: pages = 1, the rest unmapped. */
 	*(__u32 *)(p + pg - 4) = 1;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, p + pg - 4), -EFAULT,
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, p + pg - 4), -EFAULT,
 		   "bad_alloc_struct_past_mapping");
-	bench = (struct pat_bench *)p;
+	bench = (struct palias_bench *)p;
 	memset(bench, 0, sizeof(*bench));
 	bench->pages = 1;
 	bench->iters = 1;
 	if (mprotect(p, pg, PROT_READ))
 		ksft_print_msg("mprotect: %s\n", strerror(errno));
-	expect_err(ioc(fd, PAT_IOC_VERDICT, p), -EFAULT, "bad_verdict_read_only");
-	expect_err(ioc(fd, PAT_IOC_BENCH, bench), -EFAULT, "bad_bench_read_only");
+	expect_err(ioc(fd, PALIAS_IOC_VERDICT, p), -EFAULT, "bad_verdict_read_only");
+	expect_err(ioc(fd, PALIAS_IOC_BENCH, bench), -EFAULT, "bad_bench_read_only");
 	munmap(p, pg);
 }
 
 static void test_bad_ioctls(void)
 {
-	struct pat_alloc al = { .pages = 1, .mode = PAT_MODE_TTM_WC };
-	struct pat_alias_req ar = { .pages = 1, .alias = PAT_ALIAS_VMAP };
-	struct pat_handoff hd = { .pages = 1, .alias = PAT_ALIAS_VMAP };
-	struct pat_seed sd = { .pages = 1, .alias = PAT_ALIAS_VMAP, .mode = PAT_MODE_TTM_WC };
+	struct palias_alloc al = { .pages = 1, .mode = PALIAS_MODE_TTM_WC };
+	struct palias_alias_req ar = { .pages = 1, .alias = PALIAS_ALIAS_VMAP };
+	struct palias_handoff hd = { .pages = 1, .alias = PALIAS_ALIAS_VMAP };
+	struct palias_seed sd = { .pages = 1, .alias = PALIAS_ALIAS_VMAP,
+				  .mode = PALIAS_MODE_TTM_WC };
 	int fd = dev_open();
 	void *p;
 
 	al.pages = 0;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EINVAL, "bad_alloc_zero_pages");
-	al.pages = PAT_MAX_PAGES + 1;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -E2BIG, "bad_alloc_too_many_pages");
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), -EINVAL, "bad_alloc_zero_pages");
+	al.pages = PALIAS_MAX_PAGES + 1;
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), -E2BIG, "bad_alloc_too_many_pages");
 	al.pages = 0xffffffffu;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -E2BIG, "bad_alloc_huge_count");
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), -E2BIG, "bad_alloc_huge_count");
 	al.pages = 1;
 	al.mode = 99;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EINVAL, "bad_alloc_mode");
-	al.mode = PAT_MODE_TTM_WC;
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), -EINVAL, "bad_alloc_mode");
+	al.mode = PALIAS_MODE_TTM_WC;
 	al.flags = 1;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EINVAL, "bad_alloc_flags");
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), -EINVAL, "bad_alloc_flags");
 	al.flags = 0;
-	expect_err(ioc(fd, PAT_IOC_ALLOC, NULL), -EFAULT, "bad_alloc_null");
-	expect_err(ioc(fd, PAT_IOC_FREE, NULL), -ENOENT, "bad_free_nothing");
-	expect_err(ioc(fd, _IO(PAT_IOC_MAGIC, 99), NULL), -ENOTTY, "bad_unknown_cmd");
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, NULL), -EFAULT, "bad_alloc_null");
+	expect_err(ioc(fd, PALIAS_IOC_FREE, NULL), -ENOENT, "bad_free_nothing");
+	expect_err(ioc(fd, _IO(PALIAS_IOC_MAGIC, 99), NULL), -ENOTTY, "bad_unknown_cmd");
 	ar.alias = 0;
-	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_method");
-	ar.alias = PAT_ALIAS_VMAP;
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, &ar), -EINVAL, "bad_alias_method");
+	ar.alias = PALIAS_ALIAS_VMAP;
 	ar.pad = 1;
-	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_pad");
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, &ar), -EINVAL, "bad_alias_pad");
 	ar.pad = 0;
 	ar.flags = 2;
-	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_flags");
-	ar.flags = PAT_ALIAS_KEEP;
-	ar.alias = PAT_ALIAS_VMALLOC;
-	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_keep_vmalloc");
-	ar.alias = PAT_ALIAS_VMAP;
-	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), 0, "alias_keep_one_page");
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, &ar), -EINVAL, "bad_alias_flags");
+	ar.flags = PALIAS_ALIAS_KEEP;
+	ar.alias = PALIAS_ALIAS_VMALLOC;
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, &ar), -EINVAL, "bad_alias_keep_vmalloc");
+	ar.alias = PALIAS_ALIAS_VMAP;
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, &ar), 0, "alias_keep_one_page");
 	ar.pages = 2;
-	expect_err(ioc(fd, PAT_IOC_ALIAS, &ar), -EINVAL, "bad_alias_keep_more_pages");
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, &ar), -EINVAL, "bad_alias_keep_more_pages");
 	hd.flags = 1;
-	expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_flags");
+	expect_err(ioc(fd, PALIAS_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_flags");
 	hd.flags = 0;
 	hd.alias = 0;
-	expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_alias");
-	hd.alias = PAT_ALIAS_VMAP;
+	expect_err(ioc(fd, PALIAS_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_alias");
+	hd.alias = PALIAS_ALIAS_VMAP;
 	hd.pages = 0;
-	expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_zero_pages");
+	expect_err(ioc(fd, PALIAS_IOC_HANDOFF, &hd), -EINVAL, "bad_handoff_zero_pages");
 	hd.pages = 1;
-	expect_err(ioc(fd, PAT_IOC_HANDOFF, NULL), -EFAULT, "bad_handoff_null");
+	expect_err(ioc(fd, PALIAS_IOC_HANDOFF, NULL), -EFAULT, "bad_handoff_null");
 	/* No owner takes the pages: FREE ends the watch. */
-	if (!ioc(fd, PAT_IOC_HANDOFF, &hd))
-		expect_err(ioc(fd, PAT_IOC_HANDOFF, &hd), -EBUSY, "bad_handoff_twice");
+	if (!ioc(fd, PALIAS_IOC_HANDOFF, &hd))
+		expect_err(ioc(fd, PALIAS_IOC_HANDOFF, &hd), -EBUSY, "bad_handoff_twice");
 	else
 		ksft_test_result_fail("bad_handoff_twice: the first HANDOFF failed\n");
-	expect_err(ioc(fd, PAT_IOC_FREE, NULL), 0, "free_handoff");
-	sd.spacer = PAT_MAX_SPACER + 1;
-	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -E2BIG, "bad_seed_spacer");
+	expect_err(ioc(fd, PALIAS_IOC_FREE, NULL), 0, "free_handoff");
+	sd.spacer = PALIAS_MAX_SPACER + 1;
+	expect_err(ioc(fd, PALIAS_IOC_SEED, &sd), -E2BIG, "bad_seed_spacer");
 	sd.spacer = 0;
 	sd.mode = 0;
-	expect_err(ioc(fd, PAT_IOC_SEED, &sd), -EINVAL, "bad_seed_mode");
-	expect_err(ioc(fd, PAT_IOC_VERDICT, NULL), -EFAULT, "bad_verdict_null");
+	expect_err(ioc(fd, PALIAS_IOC_SEED, &sd), -EINVAL, "bad_seed_mode");
+	expect_err(ioc(fd, PALIAS_IOC_VERDICT, NULL), -EFAULT, "bad_verdict_null");
 	/* Every ioctl with an argument: NULL, then user memory it cannot use. */
-	expect_err(ioc(fd, PAT_IOC_ALIAS, NULL), -EFAULT, "bad_alias_null");
-	expect_err(ioc(fd, PAT_IOC_SEED, NULL), -EFAULT, "bad_seed_null");
-	expect_err(ioc(fd, PAT_IOC_BENCH, NULL), -EFAULT, "bad_bench_null");
+	expect_err(ioc(fd, PALIAS_IOC_ALIAS, NULL), -EFAULT, "bad_alias_null");
+	expect_err(ioc(fd, PALIAS_IOC_SEED, NULL), -EFAULT, "bad_seed_null");
+	expect_err(ioc(fd, PALIAS_IOC_BENCH, NULL), -EFAULT, "bad_bench_null");
 	test_bad_ioctl_memory(fd);
 	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
 	expect_err(p == MAP_FAILED ? -errno : 0, -ENOENT, "bad_mmap_no_buffer");
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), 0, "alloc_one_page");
-	expect_err(ioc(fd, PAT_IOC_ALLOC, &al), -EBUSY, "bad_alloc_twice");
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), 0, "alloc_one_page");
+	expect_err(ioc(fd, PALIAS_IOC_ALLOC, &al), -EBUSY, "bad_alloc_twice");
 	p = mmap(NULL, 2 * getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
 	expect_err(p == MAP_FAILED ? -errno : 0, -EINVAL, "bad_mmap_too_long");
 	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, getpagesize());
 	expect_err(p == MAP_FAILED ? -errno : 0, -EINVAL, "bad_mmap_offset");
-	expect_err(ioc(fd, PAT_IOC_FREE, NULL), 0, "free_one_page");
+	expect_err(ioc(fd, PALIAS_IOC_FREE, NULL), 0, "free_one_page");
 	close(fd);
 }
 
@@ -979,7 +980,7 @@ static void test_purge_writes(void)
 		{ "bad_purge_empty", "\n", 1 },
 		{ "bad_purge_long", "11111111111111111111", 20 },
 	};
-	struct pat_alias_req ar = { .pages = 16, .alias = PAT_ALIAS_VMAP };
+	struct palias_alias_req ar = { .pages = 16, .alias = PALIAS_ALIAS_VMAP };
 	long before = 0, after = -1;
 	unsigned int i;
 	int fd = dev_open(), tries;
@@ -990,7 +991,7 @@ static void test_purge_writes(void)
 	 * test does not control that).  Epoch mode tracks no pages.
 	 */
 	for (tries = 1; tries <= 5 && before <= 0; tries++) {
-		ioc(fd, PAT_IOC_ALIAS, &ar);
+		ioc(fd, PALIAS_IOC_ALIAS, &ar);
 		before = stat_read("pages_tracked");
 	}
 	close(fd);
@@ -1035,20 +1036,20 @@ struct churn {
 static void *ttm_worker(void *arg)
 {
 	struct churn *c = arg;
-	struct pat_verdict v;
+	struct palias_verdict v;
 	long ops = 0, dirty = 0, missed = 0, errors = 0;
 	long live = 0, unflushed = 0, live_clean = 0, probe_missed = 0;
 	int fd = dev_open(), i = 0;
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
 		const struct scenario *sc = &scenarios[i++ % 4];
-		struct pat_alloc al = { .pages = 1 + i % 16,
-					.mode = i & 1 ? PAT_MODE_TTM_WC : PAT_MODE_TTM_UC };
+		struct palias_alloc al = { .pages = 1 + i % 16,
+					.mode = i & 1 ? PALIAS_MODE_TTM_WC : PALIAS_MODE_TTM_UC };
 		int ret = (c->alloc_only || i % 3) ?
-			  ioc(fd, PAT_IOC_ALLOC, &al) : seed(fd, sc, &v, 1);
+			  ioc(fd, PALIAS_IOC_ALLOC, &al) : seed(fd, sc, &v, 1);
 
 		if (!ret)
-			ret = ioc(fd, PAT_IOC_VERDICT, &v);
+			ret = ioc(fd, PALIAS_IOC_VERDICT, &v);
 		if (!ret) {
 			ops++;
 			dirty += v.dirty_before > 0;
@@ -1063,7 +1064,7 @@ static void *ttm_worker(void *arg)
 		} else {
 			errors++;
 		}
-		ioc(fd, PAT_IOC_FREE, NULL);
+		ioc(fd, PALIAS_IOC_FREE, NULL);
 	}
 	close(fd);
 	pthread_mutex_lock(&c->lock);
@@ -1086,10 +1087,10 @@ static void *vmap_churner(void *arg)
 	int fd = dev_open(), i = 0;
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
-		struct pat_alias_req ar = {
+		struct palias_alias_req ar = {
 			.pages = 1 + i % 32,
-			.alias = i & 1 ? PAT_ALIAS_VMAP : PAT_ALIAS_VM_MAP_RAM,
-			.flags = c->keep ? PAT_ALIAS_KEEP : 0,
+			.alias = i & 1 ? PALIAS_ALIAS_VMAP : PALIAS_ALIAS_VM_MAP_RAM,
+			.flags = c->keep ? PALIAS_ALIAS_KEEP : 0,
 		};
 
 		/* The first call sets how many pages are kept: the most. */
@@ -1097,7 +1098,7 @@ static void *vmap_churner(void *arg)
 			ar.pages = 32;
 
 		i++;
-		if (ioc(fd, PAT_IOC_ALIAS, &ar))
+		if (ioc(fd, PALIAS_IOC_ALIAS, &ar))
 			__atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
 	}
 	close(fd);
@@ -1162,17 +1163,17 @@ struct live_case {
 };
 
 static const struct live_case live_cases[] = {
-	{ "live_ttm_wc_vmap_legal", PAT_LIVE_TTM_WC_VMAP, 4, NULL, NULL },
-	{ "live_wb_vmap_then_wc_caught", PAT_LIVE_WB_VMAP_THEN_WC, 4,
+	{ "live_ttm_wc_vmap_legal", PALIAS_LIVE_TTM_WC_VMAP, 4, NULL, NULL },
+	{ "live_wb_vmap_then_wc_caught", PALIAS_LIVE_WB_VMAP_THEN_WC, 4,
 	  "live_aliases", LIVE_ALIAS },
-	{ "live_wc_vmap_then_wb_caught", PAT_LIVE_WC_VMAP_THEN_WB, 2,
+	{ "live_wc_vmap_then_wb_caught", PALIAS_LIVE_WC_VMAP_THEN_WB, 2,
 	  "live_aliases", LIVE_ALIAS },
-	{ "live_wb_vmap_of_wc_page_caught", PAT_LIVE_WB_VMAP_OF_WC, 2,
+	{ "live_wb_vmap_of_wc_page_caught", PALIAS_LIVE_WB_VMAP_OF_WC, 2,
 	  "map_conflicts", MAP_CONFLICT },
-	{ "live_freed_while_mapped_caught", PAT_LIVE_FREE_MAPPED, 2,
+	{ "live_freed_while_mapped_caught", PALIAS_LIVE_FREE_MAPPED, 2,
 	  "freed_mapped", FREED_MAPPED },
-	{ "live_vm_map_put_pages_legal", PAT_LIVE_PUT_PAGES, 4, NULL, NULL },
-	{ "live_vmalloc_legal", PAT_LIVE_VMALLOC, 4, NULL, NULL },
+	{ "live_vm_map_put_pages_legal", PALIAS_LIVE_PUT_PAGES, 4, NULL, NULL },
+	{ "live_vmalloc_legal", PALIAS_LIVE_VMALLOC, 4, NULL, NULL },
 };
 
 static const char * const live_stats[] = {
@@ -1188,7 +1189,7 @@ static const char * const live_stats[] = {
  */
 static void run_live_case(const struct live_case *lc)
 {
-	struct pat_live_req req = { .scenario = lc->scenario, .pages = lc->pages };
+	struct palias_live_req req = { .scenario = lc->scenario, .pages = lc->pages };
 	long before[ARRAY_SIZE(live_stats)], grown = 0, want = 0;
 	int fd = dev_open(), kfd = kmsg_open(), ret, logged;
 	long reports = stat_read("reports");
@@ -1201,7 +1202,7 @@ static void run_live_case(const struct live_case *lc)
 		before[i] = stat_read(live_stats[i]);
 	if (lc->report)
 		kmsg_mark(true, lc->name);
-	ret = ioc(fd, PAT_IOC_LIVE, &req);
+	ret = ioc(fd, PALIAS_IOC_LIVE, &req);
 	if (lc->report)
 		kmsg_mark(false, lc->name);
 	reports = stat_read("reports") - reports;
@@ -1254,22 +1255,22 @@ static void test_live(void)
 
 static void test_bad_live_ioctls(void)
 {
-	struct pat_live_req lr = { .scenario = PAT_LIVE_VMALLOC, .pages = 1 };
+	struct palias_live_req lr = { .scenario = PALIAS_LIVE_VMALLOC, .pages = 1 };
 	int fd = dev_open();
 
 	lr.scenario = 0;
-	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_scenario_zero");
-	lr.scenario = PAT_LIVE_VMALLOC + 1;
-	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_scenario_unknown");
-	lr.scenario = PAT_LIVE_VMALLOC;
+	expect_err(ioc(fd, PALIAS_IOC_LIVE, &lr), -EINVAL, "bad_live_scenario_zero");
+	lr.scenario = PALIAS_LIVE_VMALLOC + 1;
+	expect_err(ioc(fd, PALIAS_IOC_LIVE, &lr), -EINVAL, "bad_live_scenario_unknown");
+	lr.scenario = PALIAS_LIVE_VMALLOC;
 	lr.pages = 0;
-	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_zero_pages");
+	expect_err(ioc(fd, PALIAS_IOC_LIVE, &lr), -EINVAL, "bad_live_zero_pages");
 	lr.pages = 0xffffffffu;
-	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -E2BIG, "bad_live_huge_count");
+	expect_err(ioc(fd, PALIAS_IOC_LIVE, &lr), -E2BIG, "bad_live_huge_count");
 	lr.pages = 1;
 	lr.flags = 2;
-	expect_err(ioc(fd, PAT_IOC_LIVE, &lr), -EINVAL, "bad_live_flags");
-	expect_err(ioc(fd, PAT_IOC_LIVE, NULL), -EFAULT, "bad_live_null");
+	expect_err(ioc(fd, PALIAS_IOC_LIVE, &lr), -EINVAL, "bad_live_flags");
+	expect_err(ioc(fd, PALIAS_IOC_LIVE, NULL), -EFAULT, "bad_live_null");
 	close(fd);
 }
 
@@ -1305,9 +1306,9 @@ static void test_report_taints(void)
 
 /* vgem's dumb buffers get the pages: its report must name its get_pages. */
 static const struct scenario vgem_scenarios[] = {
-	{ "vgem_vmap_16", PAT_ALIAS_VMAP, PAT_MODE_TTM_WC, 16,
+	{ "vgem_vmap_16", PALIAS_ALIAS_VMAP, PALIAS_MODE_TTM_WC, 16,
 	  "drm_gem_shmem_get_pages" },
-	{ "vgem_vm_map_ram_8", PAT_ALIAS_VM_MAP_RAM, PAT_MODE_TTM_WC, 8,
+	{ "vgem_vm_map_ram_8", PALIAS_ALIAS_VM_MAP_RAM, PALIAS_MODE_TTM_WC, 8,
 	  "drm_gem_shmem_get_pages" },
 };
 
@@ -1355,7 +1356,7 @@ static const char * const vgem_needles[] = {
  * map-mode or purge-missed report may appear (vgem maps its pages only to
  * user space); "lazy alias" reports under warn are real aliases: pages the
  * churn freed with a lazy alias reach vgem.  Purge reports nothing.  With
- * @keep the churn frees no page (PAT_ALIAS_KEEP): no alias can reach vgem,
+ * @keep the churn frees no page (PALIAS_ALIAS_KEEP): no alias can reach vgem,
  * so nothing may be reported at all, even under bug (no BUG()).
  */
 static void test_vgem_churn(const char *policy, int seconds, bool keep)
@@ -1550,23 +1551,23 @@ static void test_bad_enabled_writes(void)
  * tracking was resumed if @resume.  The oracle reads through the old
  * address just before set_pages_array_wc() and watches the flushes.
  */
-static int pause_seed(bool resume, struct pat_verdict *v)
+static int pause_seed(bool resume, struct palias_verdict *v)
 {
-	struct pat_handoff hd = { .pages = 16, .alias = PAT_ALIAS_VMAP };
-	struct pat_alloc al = { .pages = 16, .mode = PAT_MODE_TTM_WC };
+	struct palias_handoff hd = { .pages = 16, .alias = PALIAS_ALIAS_VMAP };
+	struct palias_alloc al = { .pages = 16, .mode = PALIAS_MODE_TTM_WC };
 	int fd = dev_open(), owner = dev_open(), ret;
 
 	ret = enabled_set("0");
 	if (!ret)
-		ret = ioc(fd, PAT_IOC_HANDOFF, &hd);
+		ret = ioc(fd, PALIAS_IOC_HANDOFF, &hd);
 	if (!ret && resume)
 		ret = enabled_set("1");
 	if (!ret)
-		ret = ioc(owner, PAT_IOC_ALLOC, &al);
+		ret = ioc(owner, PALIAS_IOC_ALLOC, &al);
 	if (!ret)
-		ret = ioc(fd, PAT_IOC_VERDICT, v);
-	ioc(owner, PAT_IOC_FREE, NULL);
-	ioc(fd, PAT_IOC_FREE, NULL);
+		ret = ioc(fd, PALIAS_IOC_VERDICT, v);
+	ioc(owner, PALIAS_IOC_FREE, NULL);
+	ioc(fd, PALIAS_IOC_FREE, NULL);
 	close(owner);
 	close(fd);
 	if (enabled_set("1") && !ret)
@@ -1588,7 +1589,7 @@ static void test_pause_resume(bool resume)
 	const char *name = resume ? "resume_flushes_aliases_of_paused_unmaps" :
 				    "paused_check_purges_blindly";
 	int tries, retried = 0, ret = 0;
-	struct pat_verdict v;
+	struct palias_verdict v;
 	const char *failed = NULL;
 
 	for (tries = 1; tries <= SEED_TRIES; tries++) {
@@ -1740,7 +1741,7 @@ static int pause_mode(int churn)
 
 static int bug_mode(void)
 {
-	struct pat_verdict v;
+	struct palias_verdict v;
 	int fd = dev_open();
 
 	ksft_print_header();
@@ -1893,8 +1894,8 @@ int main(int argc, char **argv)
 	}
 	policy_set("purge");
 	test_clean_skips_purge();
-	test_mmap(PAT_MODE_TTM_WC, "mmap_wc_buffer_read_write");
-	test_mmap(PAT_MODE_TTM_UC, "mmap_uc_buffer_read_write");
+	test_mmap(PALIAS_MODE_TTM_WC, "mmap_wc_buffer_read_write");
+	test_mmap(PALIAS_MODE_TTM_UC, "mmap_uc_buffer_read_write");
 	test_bad_ioctls();
 	test_bad_policy_writes();
 	test_purge_writes();

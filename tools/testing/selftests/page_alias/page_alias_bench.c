@@ -98,9 +98,9 @@ static void *churn(void *arg)
 	int fd = open("/dev/page_alias_test", O_RDWR), i = 0;
 
 	while (!stopping()) {
-		struct pat_alias_req ar = { .pages = 1 + i++ % 16,
-					    .alias = PAT_ALIAS_VMAP };
-		ioctl(fd, PAT_IOC_ALIAS, &ar);
+		struct palias_alias_req ar = { .pages = 1 + i++ % 16,
+					    .alias = PALIAS_ALIAS_VMAP };
+		ioctl(fd, PALIAS_IOC_ALIAS, &ar);
 	}
 	close(fd);
 	return NULL;
@@ -110,13 +110,13 @@ static void bench(int fd, const char *kernel, const char *policy,
 		  bool backlog, unsigned int pages, unsigned int iters,
 		  double churn_rate)
 {
-	struct pat_bench b = { .pages = pages, .iters = iters };
+	struct palias_bench b = { .pages = pages, .iters = iters };
 	long f0 = stat_read("flushes_seen"), c0 = stat_read("flushes_in_checks");
 	long p0 = stat_read("purges_forced"), u0 = stat_read("purges_blind");
 	long calls = iters;	/* rounds: set_pages_array_wc + _wb */
 
-	if (ioctl(fd, PAT_IOC_BENCH, &b)) {
-		fprintf(stderr, "PAT_IOC_BENCH: %s\n", strerror(errno));
+	if (ioctl(fd, PALIAS_IOC_BENCH, &b)) {
+		fprintf(stderr, "PALIAS_IOC_BENCH: %s\n", strerror(errno));
 		exit(1);
 	}
 	printf("BENCH,%s,%s,%s,%u,%u,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.1f\n",
