@@ -101,6 +101,34 @@ boot() {
 		--kunitpy "$(cat "$b/.pac-src")/tools/testing/kunit/kunit.py" "$@"
 }
 
+# The suites as upstream's tooling runs them: kunit.py configures an x86_64
+# kernel from mm/page_alias_check.kunitconfig alone, builds it (ccache;
+# about 6 min cold) and boots it in QEMU, 2 vCPUs for the race cases.
+kunit_py() {
+	local src b=$PAC_CACHE/build/kunitpy log=$OUT/kunitpy.log rc=0 line
+	if [[ $PAC_KERNEL != 6.12 ]]; then
+		stage "kunit.py: 6.12 only (the boots above ran the suites on $PAC_KERNEL)"
+		return 0
+	fi
+	need_pkgs qemu-system-x86_64:qemu-system-x86
+	src=$("$PAC_ROOT/scripts/prepare-tree.sh")
+	stage "kunit.py run --arch=x86_64 --kunitconfig=mm/page_alias_check.kunitconfig"
+	(cd "$src" && CCACHE_DIR=${CCACHE_DIR:-$PAC_CACHE/ccache} CCACHE_BASEDIR=$PAC_CACHE \
+		CCACHE_NOHASHDIR=1 python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--kunitconfig=mm/page_alias_check.kunitconfig --build_dir="$b" \
+		--jobs="$(($(nproc) + 1))" --timeout=900 --qemu_args="-smp 2" \
+		--make_options="CC=ccache gcc") >"$log" 2>&1 || rc=$?
+	line=$(grep -a -o 'Testing complete\..*' "$log" | tail -n 1 || true)
+	echo "  kunit.py: ${line:-no summary} (exit $rc)"
+	if ((rc == 0)) && [[ $line =~ passed:\ ([0-9]+) ]] && ((BASH_REMATCH[1] > 0)); then
+		echo "pass kunitpy:page_alias_check" >>"$RESULTS"
+	else
+		echo "fail kunitpy:page_alias_check" >>"$RESULTS"
+		echo "  FAIL kunitpy:page_alias_check: $log"
+		tail -n 20 "$log" | sed 's/^/    /'
+	fi
+}
+
 # The harness must catch each kind of failure: run a broken boot, then
 # record a pass only if the evaluator failed it for the right reason.
 # harness_catches NAME TIMEOUT "ARGS" WANT [ktap_eval options...]: WANT is
@@ -517,6 +545,7 @@ for s in $SUITES; do
 			--expect-log 'last mapped by:' \
 			--expect-log 'last lazily unmapped by:' \
 			--expect-log 'page_alias_check: enabled, policy warn, strict mode, 16 bytes per page, live mappings, stacks'
+		kunit_py
 		;;
 	ordinary)
 		# Module loading (set_memory_ro) and fork/exec on recycled
